@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The one ABI between the TC program, the native shim and the Java decoder
+ * (dev.tcplat.exporter.bpf.EventLayout mirrors every offset below).
+ *
+ * Rules that keep the three sides honest:
+ *  - every field has a fixed offset and explicit padding; the size is asserted;
+ *  - byte order is converted once, in BPF: ports, seq, ack and TCP timestamps
+ *    are host order; addresses stay as the bytes that were on the wire;
+ *  - any change to this layout bumps TCPLAT_ABI_VERSION, and the exporter
+ *    refuses to start when the shim reports a version or size it does not know.
+ */
+#ifndef TCPLAT_ABI_H
+#define TCPLAT_ABI_H
+
+#ifdef __BPF__
+#include <linux/types.h>
+#else
+#include <linux/types.h>
+#include <assert.h>
+#endif
+
+#define TCPLAT_ABI_VERSION 1
+
+/* What the kernel saw. Only handshake packets produce an event. */
+enum tcplat_event_kind {
+	TCPLAT_EV_SYN = 1,     /* SYN without ACK */
+	TCPLAT_EV_SYNACK = 2,  /* SYN with ACK */
+};
+
+/* Which hook emitted the event. */
+enum tcplat_direction {
+	TCPLAT_DIR_INGRESS = 0,
+	TCPLAT_DIR_EGRESS = 1,
+};
+
+/* Bits of tcplat_event.flags. */
+enum tcplat_event_flags {
+	/* The TCP timestamp option was present; tsval/tsecr are valid. */
+	TCPLAT_F_HAS_TS = 1 << 0,
+};
+
+/* Indexes of the per-CPU counter array the shim sums for userspace. */
+enum tcplat_counter {
+	TCPLAT_CNT_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve() failed: event lost */
+	TCPLAT_CNT__MAX = 4,         /* array size; spare slots keep the ABI stable */
+};
+
+/*
+ * One handshake packet. IPv4 addresses occupy the first 4 bytes of saddr and
+ * daddr, the remaining 12 bytes are zero.
+ */
+struct tcplat_event {
+	__u64 ts_ns;       /*  0: bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u8 saddr[16];    /*  8: source address, network order */
+	__u8 daddr[16];    /* 24: destination address, network order */
+	__u32 seq;         /* 40: TCP sequence number */
+	__u32 ack;         /* 44: TCP acknowledgment number */
+	__u32 tsval;       /* 48: TCP timestamp value, if TCPLAT_F_HAS_TS */
+	__u32 tsecr;       /* 52: TCP timestamp echo reply, if TCPLAT_F_HAS_TS */
+	__u32 ifindex;     /* 56: interface the hook is attached to */
+	__u16 sport;       /* 60: TCP source port */
+	__u16 dport;       /* 62: TCP destination port */
+	__u8 family;       /* 64: 4 or 6 */
+	__u8 kind;         /* 65: enum tcplat_event_kind */
+	__u8 direction;    /* 66: enum tcplat_direction */
+	__u8 tcp_flags;    /* 67: TCP flags byte (CWR..FIN) */
+	__u8 flags;        /* 68: enum tcplat_event_flags */
+	__u8 pad[3];       /* 69: zero */
+};
+
+#define TCPLAT_EVENT_SIZE 72
+
+_Static_assert(sizeof(struct tcplat_event) == TCPLAT_EVENT_SIZE,
+	       "struct tcplat_event layout changed: bump TCPLAT_ABI_VERSION and EventLayout.java");
+
+#endif /* TCPLAT_ABI_H */

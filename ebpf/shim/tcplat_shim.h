@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The native shim's API, called from Java through JNA direct mapping
+ * (dev.tcplat.exporter.bpf.TcplatNative). Every function that can fail
+ * returns 0 (or a non-negative count) on success and -errno on failure; the
+ * last failure's detail, in one line, is kept per thread for
+ * tcplat_last_error().
+ *
+ * Threading: one thread attaches and detaches, one thread polls; reading
+ * counters is safe from any thread.
+ */
+#ifndef TCPLAT_SHIM_H
+#define TCPLAT_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tcplat;
+
+/* How to attach. AUTO tries TCX links and falls back to legacy clsact only
+ * when the kernel does not support TCX. */
+enum tcplat_attach_mode {
+	TCPLAT_ATTACH_AUTO = 0,
+	TCPLAT_ATTACH_TCX = 1,
+	TCPLAT_ATTACH_TC = 2,
+};
+
+/* Which of the object's programs BPF_PROG_TEST_RUN drives. */
+enum tcplat_program {
+	TCPLAT_PROG_INGRESS_ETH = 0,
+	TCPLAT_PROG_EGRESS_ETH = 1,
+	TCPLAT_PROG_INGRESS_L3 = 2,
+	TCPLAT_PROG_EGRESS_L3 = 3,
+};
+
+int tcplat_abi_version(void);
+int tcplat_event_size(void);
+
+/* A one-line description of the calling thread's last failure. */
+const char *tcplat_last_error(void);
+
+/* Opens and loads the BPF object held in memory (obj, obj_len) with a ring
+ * buffer of ring_bytes (a power of two, multiple of the page size). On
+ * success stores the handle in *out. */
+int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct tcplat **out);
+
+/* Attaches ingress and egress programs to ifindex. Picks the Ethernet or the
+ * L3 program from the device's link type. Returns the mode actually used
+ * (TCPLAT_ATTACH_TCX or TCPLAT_ATTACH_TC) or -errno. */
+int tcplat_attach(struct tcplat *t, int ifindex, int mode);
+
+/* Detaches both hooks of ifindex, removing only what this handle created. */
+int tcplat_detach(struct tcplat *t, int ifindex);
+
+/* Copies up to max_events records (TCPLAT_EVENT_SIZE bytes each) into buf.
+ * When the ring is empty, waits up to timeout_ms for data first. Returns the
+ * number of records copied (0 on timeout or EINTR) or -errno. */
+int tcplat_poll(struct tcplat *t, void *buf, int max_events, int timeout_ms);
+
+/* Sum over CPUs of counter idx (enum tcplat_counter), or -errno. */
+int64_t tcplat_counter(struct tcplat *t, int idx);
+
+/* Runs one program once on frame (BPF_PROG_TEST_RUN); stores its verdict in
+ * *retval. Events it emits land in the ring like real ones. */
+int tcplat_test_run(struct tcplat *t, int program, const void *frame, uint32_t len, int32_t *retval);
+
+/* Detaches everything still attached and frees the handle. */
+void tcplat_close(struct tcplat *t);
+
+#endif /* TCPLAT_SHIM_H */
