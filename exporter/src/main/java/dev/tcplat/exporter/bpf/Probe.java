@@ -1,0 +1,192 @@
+package dev.tcplat.exporter.bpf;
+
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Owns the loaded BPF object and its attachments: the one place where the shim's {@code -errno}
+ * results become {@link ProbeException}s with a message an operator can act on.
+ *
+ * <p>Threading follows the shim: one thread attaches and detaches, one thread polls, and
+ * {@link #counter} may be read from any thread (scrapes). {@link #close} must only run once the
+ * polling thread has been joined, because it frees the ring the poller reads.
+ */
+public final class Probe implements AutoCloseable {
+    private static final String BPF_OBJECT_RESOURCE = "/bpf/tcplat.bpf.o";
+
+    private final Pointer handle;
+    private final Map<String, Integer> attached = new LinkedHashMap<>();
+    private boolean closed;
+
+    private Probe(Pointer handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Loads the BPF object shipped in the jar with a ring buffer of {@code ringBytes} (a power of
+     * two, at least one page) after checking that the shim speaks this build's event ABI.
+     */
+    public static Probe open(int ringBytes) throws ProbeException {
+        checkAbi();
+        byte[] object = readBpfObject();
+        long[] handleOut = new long[1];
+        int rc = TcplatNative.tcplat_open(object, object.length, ringBytes, handleOut);
+        if (rc < 0) {
+            throw failure("cannot load the BPF program", rc);
+        }
+        return new Probe(new Pointer(handleOut[0]));
+    }
+
+    private static void checkAbi() throws ProbeException {
+        int version;
+        int size;
+        try {
+            version = TcplatNative.tcplat_abi_version();
+            size = TcplatNative.tcplat_event_size();
+        } catch (LinkageError e) {
+            throw new ProbeException("cannot load the native shim libtcplat.so (" + e.getMessage()
+                    + "); it needs libelf1 and zlib1g installed, and a writable jna.tmpdir", 0);
+        }
+        if (version != EventLayout.ABI_VERSION || size != EventLayout.EVENT_SIZE) {
+            throw new ProbeException(String.format(
+                    "native shim speaks event ABI v%d (%d-byte events) but this build expects v%d (%d bytes);"
+                            + " rebuild so the jar and libtcplat.so come from the same source",
+                    version, size, EventLayout.ABI_VERSION, EventLayout.EVENT_SIZE), 0);
+        }
+    }
+
+    private static byte[] readBpfObject() throws ProbeException {
+        try (InputStream in = Probe.class.getResourceAsStream(BPF_OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new ProbeException("the jar lacks " + BPF_OBJECT_RESOURCE
+                        + "; build with 'mvn package' from the repository root so the ebpf module runs first", 0);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ProbeException("cannot read " + BPF_OBJECT_RESOURCE + " from the jar: " + e.getMessage(), 0);
+        }
+    }
+
+    /** Hooks ingress and egress of {@code ifname}; returns the mode actually used. */
+    public AttachMode attach(String ifname, AttachMode requested) throws ProbeException {
+        ensureOpen();
+        if (attached.containsKey(ifname)) {
+            throw new ProbeException("interface " + ifname + " is already attached", Errno.EALREADY);
+        }
+        int ifindex = ifindexOf(ifname);
+        int rc = TcplatNative.tcplat_attach(handle, ifindex, requested.nativeValue);
+        if (rc < 0) {
+            throw failure("cannot attach to interface " + ifname, rc);
+        }
+        attached.put(ifname, ifindex);
+        return AttachMode.fromNative(rc);
+    }
+
+    /** Removes this probe's programs from {@code ifname}, leaving anything foreign in place. */
+    public void detach(String ifname) throws ProbeException {
+        ensureOpen();
+        Integer ifindex = attached.remove(ifname);
+        if (ifindex == null) {
+            throw new ProbeException("interface " + ifname + " is not attached", Errno.ENOENT);
+        }
+        int rc = TcplatNative.tcplat_detach(handle, ifindex);
+        if (rc < 0) {
+            throw failure("cannot detach from interface " + ifname, rc);
+        }
+    }
+
+    public List<String> attachedInterfaces() {
+        return new ArrayList<>(attached.keySet());
+    }
+
+    /**
+     * Copies up to {@code maxEvents} records into {@code directBuf} (record i at
+     * {@code i * EventLayout.EVENT_SIZE}, native byte order), waiting up to {@code timeoutMs} when
+     * the ring is empty. Returns the number of records; 0 on timeout.
+     */
+    public int poll(ByteBuffer directBuf, int maxEvents, int timeoutMs) throws ProbeException {
+        if (!directBuf.isDirect() || directBuf.capacity() < (long) maxEvents * EventLayout.EVENT_SIZE) {
+            throw new IllegalArgumentException("poll needs a direct buffer of at least "
+                    + maxEvents + " records");
+        }
+        ensureOpen();
+        int rc = TcplatNative.tcplat_poll(handle, directBuf, maxEvents, timeoutMs);
+        if (rc < 0) {
+            throw failure("cannot read the event ring buffer", rc);
+        }
+        return rc;
+    }
+
+    /** Sum over CPUs of a kernel counter ({@code EventLayout.COUNTER_*}); -1 once closed. */
+    public long counter(int idx) {
+        synchronized (this) {
+            if (closed) {
+                return -1;
+            }
+            return TcplatNative.tcplat_counter(handle, idx);
+        }
+    }
+
+    /** Runs one program once on {@code frame} with BPF_PROG_TEST_RUN; returns its verdict. */
+    public int testRun(ProgramVariant program, byte[] frame) throws ProbeException {
+        ensureOpen();
+        int[] verdict = new int[1];
+        int rc = TcplatNative.tcplat_test_run(handle, program.nativeValue, frame, frame.length, verdict);
+        if (rc < 0) {
+            throw failure("BPF_PROG_TEST_RUN of " + program + " failed", rc);
+        }
+        return verdict[0];
+    }
+
+    /** Detaches every interface still attached and frees the native side; idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            attached.clear();
+            TcplatNative.tcplat_close(handle);
+        }
+    }
+
+    private void ensureOpen() throws ProbeException {
+        if (closed) {
+            throw new ProbeException("the probe is closed", Errno.EINVAL);
+        }
+    }
+
+    private static int ifindexOf(String ifname) throws ProbeException {
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(ifname);
+            if (nif == null) {
+                throw new ProbeException("interface " + ifname + " not found; check the name with 'ip link'",
+                        Errno.ENODEV);
+            }
+            return nif.getIndex();
+        } catch (SocketException e) {
+            throw new ProbeException("cannot look up interface " + ifname + ": " + e.getMessage(), Errno.ENODEV);
+        }
+    }
+
+    private static ProbeException failure(String what, int rc) {
+        int errno = -rc;
+        String detail = TcplatNative.tcplat_last_error();
+        StringBuilder message = new StringBuilder(what).append(": ");
+        message.append(detail == null || detail.isEmpty() ? Errno.name(errno) : detail);
+        String advice = Errno.advice(errno);
+        if (!advice.isEmpty() && (detail == null || !detail.contains(advice))) {
+            message.append("; ").append(advice);
+        }
+        return new ProbeException(message.toString(), errno);
+    }
+}
