@@ -19,7 +19,7 @@ import java.util.Map;
  * {@link #counter} may be read from any thread (scrapes). {@link #close} must only run once the
  * polling thread has been joined, because it frees the ring the poller reads.
  */
-public final class Probe implements AutoCloseable {
+public final class Probe implements EventSource, AutoCloseable {
     private static final String BPF_OBJECT_RESOURCE = "/bpf/tcplat.bpf.o";
 
     private final Pointer handle;
@@ -112,6 +112,7 @@ public final class Probe implements AutoCloseable {
      * {@code i * EventLayout.EVENT_SIZE}, native byte order), waiting up to {@code timeoutMs} when
      * the ring is empty. Returns the number of records; 0 on timeout.
      */
+    @Override
     public int poll(ByteBuffer directBuf, int maxEvents, int timeoutMs) throws ProbeException {
         if (!directBuf.isDirect() || directBuf.capacity() < (long) maxEvents * EventLayout.EVENT_SIZE) {
             throw new IllegalArgumentException("poll needs a direct buffer of at least "

@@ -1,0 +1,109 @@
+package dev.tcplat.exporter;
+
+import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.bpf.Drainer;
+import dev.tcplat.exporter.bpf.EventLayout;
+import dev.tcplat.exporter.bpf.Probe;
+import dev.tcplat.exporter.bpf.ProbeException;
+import dev.tcplat.exporter.config.ExporterConfig;
+import dev.tcplat.exporter.match.HandshakeMatcher;
+import dev.tcplat.exporter.metrics.RttRecorder;
+import dev.tcplat.exporter.metrics.SelfMetrics;
+import dev.tcplat.exporter.web.MetricsServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running exporter: starts its parts in dependency order (probe, attachments, matcher and
+ * metrics, drainer, HTTP) and closes them in reverse, whichever way it ends. A failed start
+ * undoes what already started, so nothing is left attached.
+ */
+final class Exporter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Exporter.class);
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, String> attachedModes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private boolean closed;
+
+    /** @param onDrainFailure run if reading events fails after start */
+    static Exporter start(ExporterConfig config, Runnable onDrainFailure) throws ProbeException, IOException {
+        Exporter exporter = new Exporter();
+        try {
+            exporter.startParts(config, onDrainFailure);
+            return exporter;
+        } catch (ProbeException | IOException | RuntimeException e) {
+            exporter.close();
+            throw e;
+        }
+    }
+
+    private void startParts(ExporterConfig config, Runnable onDrainFailure) throws ProbeException, IOException {
+        Probe probe = Probe.open(config.ringbufBytes());
+        started.add(probe);
+        for (String ifname : config.interfaces()) {
+            AttachMode mode = probe.attach(ifname, config.attachMode());
+            String modeName = mode.name().toLowerCase(Locale.ROOT);
+            attachedModes.put(ifname, modeName);
+            started.add(() -> detach(probe, ifname));
+            log.info("attached to {} via {}", ifname, modeName);
+        }
+
+        PrometheusRegistry registry = new PrometheusRegistry();
+        RttRecorder recorder = new RttRecorder(registry);
+        HandshakeMatcher matcher = new HandshakeMatcher(config.pendingCapacity(),
+                config.handshakeTimeout().toNanos(), recorder);
+        Drainer drainer = new Drainer(probe, matcher, System::nanoTime, onDrainFailure);
+        SelfMetrics.register(registry, matcher, drainer.decoder(), drainer::batches,
+                () -> probe.counter(EventLayout.COUNTER_RINGBUF_FULL), this::attachedSnapshot,
+                Version.exporter(), Version.kernelRelease());
+        JvmMetrics.builder().register(registry);
+        drainer.start();
+        started.add(drainer);
+
+        MetricsServer server = MetricsServer.start(config.listenAddress(), config.telemetryPath(), registry);
+        started.add(server);
+        log.info("serving metrics on {}{}", config.listenAddress(), config.telemetryPath());
+    }
+
+    private void detach(Probe probe, String ifname) {
+        attachedModes.remove(ifname);
+        try {
+            probe.detach(ifname);
+            log.info("detached from {}", ifname);
+        } catch (ProbeException e) {
+            log.warn("{}", e.getMessage());
+        }
+    }
+
+    private Map<String, String> attachedSnapshot() {
+        synchronized (attachedModes) {
+            return new LinkedHashMap<>(attachedModes);
+        }
+    }
+
+    /** Stops everything in reverse start order: HTTP, drainer (joined), detach, free the probe. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}

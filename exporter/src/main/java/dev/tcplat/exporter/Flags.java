@@ -1,0 +1,87 @@
+package dev.tcplat.exporter;
+
+import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.config.DefaultRouteInterfaces;
+import dev.tcplat.exporter.config.DurationParser;
+import dev.tcplat.exporter.config.ExporterConfig;
+import dev.tcplat.exporter.config.ListenAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line, in Prometheus exporter conventions. Turns into an {@link ExporterConfig}. */
+@Command(name = "tcplat-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Passively measures TCP handshake latency per remote peer with eBPF and serves it"
+                + " to Prometheus. Needs root, or CAP_BPF and CAP_NET_ADMIN.")
+final class Flags {
+    @Option(names = {"-i", "--interface"}, paramLabel = "NAME",
+            description = "Interface to watch; repeat for several. Default: the interfaces of the default routes.")
+    List<String> interfaces = new ArrayList<>();
+
+    @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":10090",
+            description = "Address to serve metrics on: HOST:PORT, :PORT or [IPv6]:PORT. Default: ${DEFAULT-VALUE}.")
+    String listenAddress;
+
+    @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = "/metrics",
+            description = "Path under which metrics are served. Default: ${DEFAULT-VALUE}.")
+    String telemetryPath;
+
+    @Option(names = "--attach-mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto (TCX links, legacy clsact if the kernel lacks TCX), tcx, or tc (legacy clsact)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String attachMode;
+
+    @Option(names = "--handshake.timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a SYN waits for its SYN-ACK before it is dropped as unanswered"
+                    + " (e.g. 500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
+    String handshakeTimeout;
+
+    @Option(names = "--pending.capacity", paramLabel = "N", defaultValue = "65536",
+            description = "Most handshakes waiting for an answer at once. Default: ${DEFAULT-VALUE}.")
+    int pendingCapacity;
+
+    @Option(names = "--ringbuf.size", paramLabel = "BYTES", defaultValue = "8388608",
+            description = "Size of the kernel-to-exporter ring buffer, a power of two. Default: ${DEFAULT-VALUE}.")
+    int ringbufBytes;
+
+    @Option(names = "--log.level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info or debug. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
+    /** @throws IllegalArgumentException with a one-line message naming the flag */
+    ExporterConfig toConfig() throws IOException {
+        List<String> watched = interfaces;
+        if (watched.isEmpty()) {
+            watched = new ArrayList<>(DefaultRouteInterfaces.ofThisHost());
+            if (watched.isEmpty()) {
+                throw new IllegalArgumentException("no default route found to pick an interface from;"
+                        + " pass --interface NAME");
+            }
+        }
+        return new ExporterConfig(watched, parse("--web.listen-address", () -> ListenAddress.parse(listenAddress)),
+                telemetryPath, parse("--attach-mode", this::attachMode),
+                parse("--handshake.timeout", () -> DurationParser.parse(handshakeTimeout)),
+                pendingCapacity, ringbufBytes, logLevel.toLowerCase(Locale.ROOT));
+    }
+
+    private AttachMode attachMode() {
+        try {
+            return AttachMode.valueOf(attachMode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + attachMode + "' is not one of auto, tcx, tc");
+        }
+    }
+
+    private static <T> T parse(String flag, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+
+}

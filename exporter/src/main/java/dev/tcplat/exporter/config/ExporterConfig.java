@@ -1,0 +1,49 @@
+package dev.tcplat.exporter.config;
+
+import dev.tcplat.exporter.bpf.AttachMode;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the exporter runs with, validated once at construction so the rest of the code can
+ * trust it.
+ */
+public record ExporterConfig(
+        List<String> interfaces,
+        ListenAddress listenAddress,
+        String telemetryPath,
+        AttachMode attachMode,
+        Duration handshakeTimeout,
+        int pendingCapacity,
+        int ringbufBytes,
+        String logLevel) {
+
+    public static final int MIN_RINGBUF_BYTES = 4096;
+    public static final int MAX_PENDING_CAPACITY = 1 << 24;
+
+    public ExporterConfig {
+        interfaces = List.copyOf(interfaces);
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("no interface to watch; pass --interface NAME");
+        }
+        if (!telemetryPath.startsWith("/") || telemetryPath.equals("/")) {
+            throw new IllegalArgumentException("--web.telemetry-path must start with '/' and not be '/' itself, got '"
+                    + telemetryPath + "'");
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("--handshake.timeout must be positive, got " + handshakeTimeout);
+        }
+        if (pendingCapacity < 1 || pendingCapacity > MAX_PENDING_CAPACITY) {
+            throw new IllegalArgumentException("--pending.capacity must be within 1.." + MAX_PENDING_CAPACITY
+                    + ", got " + pendingCapacity);
+        }
+        if (ringbufBytes < MIN_RINGBUF_BYTES || Integer.bitCount(ringbufBytes) != 1) {
+            throw new IllegalArgumentException("--ringbuf.size must be a power of two of at least "
+                    + MIN_RINGBUF_BYTES + " bytes, got " + ringbufBytes);
+        }
+        if (!List.of("error", "warn", "info", "debug").contains(logLevel)) {
+            throw new IllegalArgumentException("--log.level must be one of error, warn, info, debug; got '"
+                    + logLevel + "'");
+        }
+    }
+}

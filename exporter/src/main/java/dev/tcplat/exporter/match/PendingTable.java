@@ -1,0 +1,209 @@
+package dev.tcplat.exporter.match;
+
+/**
+ * Handshakes waiting for an answer, keyed on the full 4-tuple (family, local address and port,
+ * remote address and port) — never on a hash alone, so two connections can not be confused.
+ *
+ * <p>Open addressing with linear probing over primitive parallel arrays: no object per entry and
+ * no allocation after construction, so a SYN flood costs no garbage. The slot array is twice the
+ * capacity, which keeps probe chains short at the fullest. Deletion shifts the rest of the probe
+ * chain back (Knuth's algorithm R) instead of leaving tombstones that would slow lookups down
+ * over a long-running process.
+ *
+ * <p>Not thread-safe: owned by the drain thread. {@link #size()} may be read from any thread.
+ */
+public final class PendingTable {
+    private static final byte EMPTY = 0;
+
+    private final int capacity;
+    private final int mask;
+    private final byte[] family;
+    private final long[] localHi;
+    private final long[] localLo;
+    private final long[] remoteHi;
+    private final long[] remoteLo;
+    /** local port in the high 16 bits, remote port in the low 16 bits */
+    private final int[] ports;
+    private final int[] seq;
+    private final long[] firstSynNs;
+    private final long[] lastSynNs;
+    private final int[] synCount;
+    private volatile int size;
+
+    public PendingTable(int capacity) {
+        if (capacity < 1 || capacity > (1 << 28)) {
+            throw new IllegalArgumentException("capacity must be within 1..2^28, got " + capacity);
+        }
+        this.capacity = capacity;
+        int slots = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
+        this.mask = slots - 1;
+        family = new byte[slots];
+        localHi = new long[slots];
+        localLo = new long[slots];
+        remoteHi = new long[slots];
+        remoteLo = new long[slots];
+        ports = new int[slots];
+        seq = new int[slots];
+        firstSynNs = new long[slots];
+        lastSynNs = new long[slots];
+        synCount = new int[slots];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The slot holding this tuple, or -1. */
+    public int find(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
+        int packedPorts = packPorts(lPort, rPort);
+        int slot = hash(fam, lHi, lLo, packedPorts, rHi, rLo) & mask;
+        while (family[slot] != EMPTY) {
+            if (family[slot] == fam && ports[slot] == packedPorts && localLo[slot] == lLo
+                    && remoteLo[slot] == rLo && localHi[slot] == lHi && remoteHi[slot] == rHi) {
+                return slot;
+            }
+            slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Stores a new entry for a tuple known to be absent. Returns its slot, or -1 when the table
+     * already holds {@link #capacity()} entries.
+     */
+    public int insert(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort,
+            int synSeq, long synNs) {
+        if (fam == EMPTY) {
+            throw new IllegalArgumentException("family 0 marks an empty slot");
+        }
+        if (size >= capacity) {
+            return -1;
+        }
+        int packedPorts = packPorts(lPort, rPort);
+        int slot = hash(fam, lHi, lLo, packedPorts, rHi, rLo) & mask;
+        while (family[slot] != EMPTY) {
+            slot = (slot + 1) & mask;
+        }
+        family[slot] = (byte) fam;
+        localHi[slot] = lHi;
+        localLo[slot] = lLo;
+        remoteHi[slot] = rHi;
+        remoteLo[slot] = rLo;
+        ports[slot] = packedPorts;
+        seq[slot] = synSeq;
+        firstSynNs[slot] = synNs;
+        lastSynNs[slot] = synNs;
+        synCount[slot] = 1;
+        size = size + 1;
+        return slot;
+    }
+
+    /** Restarts the entry in {@code slot} for a new connection on the same tuple. */
+    public void reset(int slot, int synSeq, long synNs) {
+        seq[slot] = synSeq;
+        firstSynNs[slot] = synNs;
+        lastSynNs[slot] = synNs;
+        synCount[slot] = 1;
+    }
+
+    /** Records a retransmission of the SYN held in {@code slot}. */
+    public void retransmitted(int slot, long synNs) {
+        lastSynNs[slot] = synNs;
+        synCount[slot]++;
+    }
+
+    public int seq(int slot) {
+        return seq[slot];
+    }
+
+    public long firstSynNs(int slot) {
+        return firstSynNs[slot];
+    }
+
+    public long lastSynNs(int slot) {
+        return lastSynNs[slot];
+    }
+
+    public int synCount(int slot) {
+        return synCount[slot];
+    }
+
+    /**
+     * Removes the entry in {@code slot}, shifting later members of its probe chain back so every
+     * remaining entry stays reachable from its home slot.
+     */
+    public void remove(int slot) {
+        int hole = slot;
+        int next = (hole + 1) & mask;
+        while (family[next] != EMPTY) {
+            int home = hash(family[next], localHi[next], localLo[next], ports[next], remoteHi[next],
+                    remoteLo[next]) & mask;
+            // Move next into the hole unless its home lies cyclically within (hole, next].
+            boolean homeBetween = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+            if (!homeBetween) {
+                copy(next, hole);
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        family[hole] = EMPTY;
+        size = size - 1;
+    }
+
+    /**
+     * Removes every entry whose first SYN is older than {@code cutoffNs} and returns how many
+     * went. Runs over the whole slot array; the drain loop calls it on its idle tick.
+     */
+    public int removeOlderThan(long cutoffNs) {
+        int removed = 0;
+        for (int slot = 0; slot <= mask; slot++) {
+            // A removal may shift a later entry into this slot: look at the slot again.
+            while (family[slot] != EMPTY && firstSynNs[slot] - cutoffNs < 0) {
+                remove(slot);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private void copy(int from, int to) {
+        family[to] = family[from];
+        localHi[to] = localHi[from];
+        localLo[to] = localLo[from];
+        remoteHi[to] = remoteHi[from];
+        remoteLo[to] = remoteLo[from];
+        ports[to] = ports[from];
+        seq[to] = seq[from];
+        firstSynNs[to] = firstSynNs[from];
+        lastSynNs[to] = lastSynNs[from];
+        synCount[to] = synCount[from];
+    }
+
+    private static int packPorts(int lPort, int rPort) {
+        return (lPort << 16) | (rPort & 0xffff);
+    }
+
+    private static int hash(int fam, long lHi, long lLo, int packedPorts, long rHi, long rLo) {
+        long h = fam * 0x9E3779B97F4A7C15L;
+        h = mix(h ^ lHi);
+        h = mix(h ^ lLo);
+        h = mix(h ^ rHi);
+        h = mix(h ^ rLo);
+        h = mix(h ^ packedPorts);
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** The finalizer of MurmurHash3's 64-bit variant: every input bit affects every output bit. */
+    private static long mix(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tcplat.exporter.metrics;
+
+/**
+ * Every metric name the exporter exposes, in one place, so a rename is one deliberate edit.
+ * Base units, {@code _total} for counters, {@code _seconds} for durations.
+ */
+public final class MetricNames {
+    public static final String HANDSHAKE_RTT_SECONDS = "tcplat_handshake_rtt_seconds";
+    public static final String EVENTS = "tcplat_events";
+    public static final String RINGBUF_DROPPED_EVENTS = "tcplat_ringbuf_dropped_events";
+    public static final String PENDING_HANDSHAKES = "tcplat_pending_handshakes";
+    public static final String PENDING_EVICTED = "tcplat_pending_evicted";
+    public static final String SYN_RETRANSMITS = "tcplat_syn_retransmits";
+    public static final String SYNACK_ACK_MISMATCH = "tcplat_synack_ack_mismatch";
+    public static final String SYNACK_UNMATCHED = "tcplat_synack_unmatched";
+    public static final String DRAIN_BATCHES = "tcplat_drain_batches";
+    public static final String INTERFACE_ATTACHED = "tcplat_interface_attached";
+    public static final String BUILD_INFO = "tcplat_build_info";
+
+    public static final String LABEL_DIRECTION = "direction";
+    public static final String LABEL_PEER = "peer";
+    public static final String LABEL_KIND = "kind";
+    public static final String LABEL_REASON = "reason";
+    public static final String LABEL_INTERFACE = "interface";
+    public static final String LABEL_MODE = "mode";
+
+    public static final String DIRECTION_OUTBOUND = "outbound";
+
+    private MetricNames() {}
+}
