@@ -1,0 +1,50 @@
+package dev.tcplat.exporter.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcplat.exporter.match.HandshakeMatcher;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DrainerTest {
+    @Test
+    void failingSourceStopsTheDrainerAndReportsOnce() throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        AtomicInteger polls = new AtomicInteger();
+        EventSource broken = (buf, max, timeout) -> {
+            polls.incrementAndGet();
+            throw new ProbeException("ring gone", 9);
+        };
+        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000_000L, (f, h, l, p, r) -> { });
+        Drainer drainer = new Drainer(broken, matcher, System::nanoTime, failed::countDown);
+
+        drainer.start();
+
+        assertThat(failed.await(5, TimeUnit.SECONDS)).isTrue();
+        drainer.close();
+        assertThat(polls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void idleWaitsExpirePendingHandshakes() throws Exception {
+        long[] clock = {0};
+        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000L, (f, h, l, p, r) -> { });
+        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, 0);
+        CountDownLatch idlePolls = new CountDownLatch(3);
+        EventSource idle = (ByteBuffer buf, int max, int timeout) -> {
+            clock[0] += 10_000;
+            idlePolls.countDown();
+            return 0;
+        };
+        Drainer drainer = new Drainer(idle, matcher, () -> clock[0], () -> { });
+        drainer.start();
+        assertThat(idlePolls.await(5, TimeUnit.SECONDS)).isTrue();
+        drainer.close();
+
+        assertThat(matcher.pendingCount()).isZero();
+        assertThat(matcher.evictedExpired()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tcplat.exporter.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcplat.exporter.match.HandshakeMatcher;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventDecoderTest {
+    private final List<long[]> samples = new ArrayList<>();
+    private final HandshakeMatcher matcher = new HandshakeMatcher(64, 1_000_000_000L,
+            (family, hi, lo, port, rtt) -> samples.add(new long[] {family, hi, lo, port, rtt}));
+    private final EventDecoder decoder = new EventDecoder(matcher);
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(8 * EventLayout.EVENT_SIZE).order(ByteOrder.nativeOrder());
+
+    /** Writes one record the way the BPF program lays it out (see tcplat_abi.h). */
+    private void record(int index, int kind, int direction, int family, byte[] src, byte[] dst,
+            int sport, int dport, int seq, int ack, long ts) {
+        int base = index * EventLayout.EVENT_SIZE;
+        for (int i = 0; i < EventLayout.EVENT_SIZE; i++) {
+            buf.put(base + i, (byte) 0);
+        }
+        buf.putLong(base + EventLayout.TS_NS, ts);
+        for (int i = 0; i < src.length; i++) {
+            buf.put(base + EventLayout.SADDR + i, src[i]);
+            buf.put(base + EventLayout.DADDR + i, dst[i]);
+        }
+        buf.putInt(base + EventLayout.SEQ, seq);
+        buf.putInt(base + EventLayout.ACK, ack);
+        buf.putShort(base + EventLayout.SPORT, (short) sport);
+        buf.putShort(base + EventLayout.DPORT, (short) dport);
+        buf.put(base + EventLayout.FAMILY, (byte) family);
+        buf.put(base + EventLayout.KIND, (byte) kind);
+        buf.put(base + EventLayout.DIRECTION, (byte) direction);
+    }
+
+    @Test
+    void ipv4SynAndSynAckRecordsBecomeOneSampleForTheRemotePeer() {
+        byte[] local = {10, (byte) 211, 0, 1};
+        byte[] remote = {10, (byte) 211, 0, 2};
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_EGRESS, 4, local, remote, 50000, 8080, 0x80000000, 0, 1_000);
+        record(1, EventLayout.KIND_SYNACK, EventLayout.DIR_INGRESS, 4, remote, local, 8080, 50000, 7, 0x80000001, 51_000);
+
+        decoder.decode(buf, 2);
+
+        assertThat(samples).hasSize(1);
+        assertThat(samples.get(0)).containsExactly(4, 0x0ad3000200000000L, 0, 8080, 50_000);
+        assertThat(decoder.synEvents()).isEqualTo(1);
+        assertThat(decoder.synAckEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void ipv6AddressesAndHighPortsSurviveDecoding() {
+        byte[] local = new byte[16];
+        byte[] remote = new byte[16];
+        local[0] = (byte) 0xfd;
+        remote[0] = (byte) 0xfd;
+        local[15] = 1;
+        remote[15] = 2;
+        remote[8] = (byte) 0x80;
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_EGRESS, 6, local, remote, 65535, 443, 42, 0, 10);
+        record(1, EventLayout.KIND_SYNACK, EventLayout.DIR_INGRESS, 6, remote, local, 443, 65535, 9, 43, 30);
+
+        decoder.decode(buf, 2);
+
+        assertThat(samples).hasSize(1);
+        assertThat(samples.get(0)).containsExactly(6, 0xfd00000000000000L, 0x8000000000000002L, 443, 20);
+    }
+
+    @Test
+    void inboundPacketsAndUnknownKindsAreCountedNotMatched() {
+        byte[] a = {1, 2, 3, 4};
+        byte[] b = {5, 6, 7, 8};
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_INGRESS, 4, a, b, 1, 2, 3, 0, 1);
+        record(1, EventLayout.KIND_SYNACK, EventLayout.DIR_EGRESS, 4, b, a, 2, 1, 9, 4, 2);
+        record(2, 99, EventLayout.DIR_EGRESS, 4, a, b, 1, 2, 3, 0, 3);
+
+        decoder.decode(buf, 3);
+
+        assertThat(samples).isEmpty();
+        assertThat(matcher.inboundIgnored()).isEqualTo(2);
+        assertThat(decoder.unknownEvents()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isZero();
+    }
+}
