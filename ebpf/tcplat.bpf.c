@@ -61,7 +61,7 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	struct iphdr *iph = NULL;
 	struct ipv6hdr *ip6h = NULL;
 	struct tcphdr *th;
-	__u32 tsval = 0, tsecr = 0;
+	__u32 tsval = 0, tsecr = 0, hdrlen;
 	__u8 flags, ev_flags = 0;
 
 	/* masks rather than range checks, which clang merges into one compare
@@ -84,9 +84,12 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	if (!in_packet(&c, th, sizeof(*th)))
 		return -1;
 	flags = ((__u8 *)th)[13];
+	hdrlen = th->doff * 4;
+	if (hdrlen < sizeof(*th) || l4_off + hdrlen > skb->len)
+		return -1;
 
 	/* before the reserve: an uncommitted record holds back the reader */
-	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + th->doff * 4, &tsval, &tsecr) == 0)
+	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
 		ev_flags = TCPLAT_F_HAS_TS;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

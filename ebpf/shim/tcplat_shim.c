@@ -18,7 +18,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -33,6 +35,10 @@
  * compiles. */
 #define TCPLAT_BPF_TCX_INGRESS 46
 #define TCPLAT_BPF_TCX_EGRESS 47
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519  /* linux/if_arp.h; glibc's net/if_arp.h lacks it */
@@ -89,8 +95,11 @@ struct tcplat {
 };
 
 static __thread char last_error[256];
-/* First libbpf warning since the current call began, for the message. */
+/* The first libbpf warning since reset_libbpf_warning(), for our message;
+ * with libbpf_quiet it is only kept, not printed: netlink calls warn with
+ * the kernel's extack text even where a failure is expected and handled. */
 static __thread char libbpf_warning[160];
+static __thread bool libbpf_quiet;
 
 static int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -104,10 +113,12 @@ static int fail(int err, const char *fmt, ...)
 	return err;
 }
 
-/* Warnings go to stderr and the first one is kept for last_error; info and
+/* Warnings go to stderr (unless quiet) and the first one is kept; info and
  * debug output (a page per load) are dropped. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	static const char prefix[] = "libbpf: ";
+	char *msg = libbpf_warning;
 	va_list copy;
 	size_t len;
 
@@ -117,12 +128,37 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 		va_copy(copy, ap);
 		vsnprintf(libbpf_warning, sizeof(libbpf_warning), fmt, copy);
 		va_end(copy);
-		len = strlen(libbpf_warning);
-		if (len && libbpf_warning[len - 1] == '\n')
-			libbpf_warning[len - 1] = '\0';
+		if (!strncmp(msg, prefix, sizeof(prefix) - 1))
+			memmove(msg, msg + sizeof(prefix) - 1, strlen(msg) - (sizeof(prefix) - 1) + 1);
+		len = strlen(msg);
+		if (len && msg[len - 1] == '\n')
+			msg[len - 1] = '\0';
 	}
-	fputs("libbpf: ", stderr);
+	if (libbpf_quiet)
+		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+static void reset_libbpf_warning(bool quiet)
+{
+	libbpf_warning[0] = '\0';
+	libbpf_quiet = quiet;
+}
+
+/* The kernel's or libbpf's own words for the last failure. */
+static const char *libbpf_detail(void)
+{
+	return libbpf_warning[0] ? libbpf_warning : "no detail";
+}
+
+static bool has_effective_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true;  /* unknown: do not blame capabilities */
+	return data[cap / 32].effective & (1u << (cap % 32));
 }
 
 API int tcplat_abi_version(void)
@@ -181,7 +217,7 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 			    ring_bytes, page);
 
 	libbpf_set_print(print_libbpf);
-	libbpf_warning[0] = '\0';
+	reset_libbpf_warning(false);
 
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -217,6 +253,11 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 	if (err) {
 		if (err == -EPERM)
 			fail(err, "loading the BPF program was refused (EPERM): it needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (or root)");
+		else if (err == -EACCES && !has_effective_cap(CAP_PERFMON))
+			/* without it the verifier forbids variable offsets into packets
+			 * ("pointer arithmetic with it prohibited for !root") */
+			fail(err, "the verifier rejected the program because CAP_PERFMON is missing: grant CAP_PERFMON "
+			     "alongside CAP_BPF and CAP_NET_ADMIN (or run as root)");
 		else
 			fail(err, "loading the BPF program failed (%s)%s%s; the verifier log, if any, is on stderr",
 			     strerror(-err), libbpf_warning[0] ? ": " : "", libbpf_warning);
@@ -351,23 +392,22 @@ static int tc_attach_hook(int ifindex, const char *name, int hook, int prog_fd, 
 			"priority %u handle 0x%x\n", q.prog_id, name, hook_names[hook],
 			TCPLAT_TC_PRIORITY, TCPLAT_TC_HANDLE);
 		o.flags = BPF_TC_F_REPLACE;
-	} else if (err != -ENOENT) {
-		/* a filter of another kind or protocol sits at our priority */
-		return fail(-EEXIST, "%s (index %d) %s: priority %u is taken by another filter (%s): "
-			    "remove it or use attach mode tcx", name, ifindex, hook_names[hook],
-			    TCPLAT_TC_PRIORITY, strerror(-err));
 	}
+	/* Otherwise the query failed with ENOENT, or with EINVAL both when the
+	 * chain is empty and when a filter of another kind or protocol holds our
+	 * priority; the exclusive create tells these apart. */
 
+	reset_libbpf_warning(true);
 	err = bpf_tc_attach(&h, &o);
-	if (err == -EEXIST)
-		return fail(err, "%s (index %d) %s: a filter appeared at priority %u handle 0x%x while attaching: "
-			    "another tool is using them", name, ifindex, hook_names[hook], TCPLAT_TC_PRIORITY,
-			    TCPLAT_TC_HANDLE);
+	if (err == -EEXIST || (err == -EINVAL && !o.flags))
+		return fail(-EEXIST, "%s (index %d) %s: cannot add a filter at priority %u handle 0x%x (%s): "
+			    "another filter holds that priority; remove it or use attach mode tcx",
+			    name, ifindex, hook_names[hook], TCPLAT_TC_PRIORITY, TCPLAT_TC_HANDLE, libbpf_detail());
 	if (err == -EPERM)
 		return fail(err, "attaching to %s was refused (EPERM): it needs CAP_NET_ADMIN and CAP_BPF (or root)", name);
 	if (err)
-		return fail(err, "attaching a clsact filter to %s (index %d) %s failed (%s)",
-			    name, ifindex, hook_names[hook], strerror(-err));
+		return fail(err, "attaching a clsact filter to %s (index %d) %s failed (%s: %s)",
+			    name, ifindex, hook_names[hook], strerror(-err), libbpf_detail());
 	*prog_id = o.prog_id;
 	return 0;
 }
@@ -431,7 +471,8 @@ static int attach_tc(struct attachment *a, int ifindex, const char *name, const 
 		if (err == -EPERM)
 			return fail(err, "creating a clsact qdisc on %s was refused (EPERM): it needs CAP_NET_ADMIN (or root)",
 				    name);
-		return fail(err, "creating a clsact qdisc on %s (index %d) failed (%s)", name, ifindex, strerror(-err));
+		return fail(err, "creating a clsact qdisc on %s (index %d) failed (%s: %s)", name, ifindex,
+			    strerror(-err), libbpf_detail());
 	}
 	a->ifindex = ifindex;
 	a->created_qdisc = !err;  /* -EEXIST: somebody else's clsact, never removed by us */
@@ -472,7 +513,9 @@ API int tcplat_attach(struct tcplat *t, int ifindex, int mode)
 		return fail(errno == ENXIO || errno == ENODEV ? -ENODEV : -errno,
 			    "interface index %d not found", ifindex);
 
-	libbpf_warning[0] = '\0';
+	/* netlink failures here are expected and handled: keep the kernel's
+	 * words for our message instead of printing them */
+	reset_libbpf_warning(true);
 	err = select_programs(ifindex, name, &l3);
 	if (err)
 		return err;
@@ -525,7 +568,7 @@ API int tcplat_detach(struct tcplat *t, int ifindex)
 	a = ifindex > 0 ? find_attachment(t, ifindex) : NULL;
 	if (!a)
 		return fail(-ENOENT, "interface index %d is not attached by this probe", ifindex);
-	libbpf_warning[0] = '\0';
+	reset_libbpf_warning(true);
 	return detach(a);
 }
 
@@ -618,6 +661,7 @@ API void tcplat_close(struct tcplat *t)
 {
 	if (!t)
 		return;
+	reset_libbpf_warning(true);
 	for (int i = 0; i < MAX_ATTACHMENTS; i++)
 		if (t->att[i].ifindex)
 			detach(&t->att[i]);
