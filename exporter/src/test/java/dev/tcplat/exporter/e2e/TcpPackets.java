@@ -1,0 +1,175 @@
+package dev.tcplat.exporter.e2e;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Just enough IPv4/IPv6 + TCP to play the far end of a handshake on a tun device: parse the
+ * segments the kernel sends, build correct answers. Packets are bare IP (a tun opened with
+ * IFF_NO_PI has no link header and no packet-info prefix).
+ *
+ * <p>Checksums must be right: packets written into a tun arrive with CHECKSUM_NONE, so the
+ * kernel verifies the IPv4 header checksum (RFC 791) and the TCP checksum over the pseudo-header
+ * (RFC 9293 §3.1, RFC 8200 §8.1) and silently drops anything wrong.
+ */
+final class TcpPackets {
+    static final int FIN = 0x01;
+    static final int SYN = 0x02;
+    static final int RST = 0x04;
+    static final int PSH = 0x08;
+    static final int ACK = 0x10;
+
+    static final int PROTO_TCP = 6;
+    private static final int IPV4_HEADER = 20;
+    private static final int IPV6_HEADER = 40;
+    private static final int TCP_HEADER = 20;
+
+    private TcpPackets() {}
+
+    /** One TCP segment as seen on the tun; sequence numbers are unsigned 32-bit values in longs. */
+    record Segment(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
+            int flags, int payloadLength) {
+        boolean is(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        /** A SYN that opens a connection: SYN set, ACK clear. */
+        boolean isSyn() {
+            return is(SYN) && !is(ACK);
+        }
+    }
+
+    /** Parses a bare IP packet; empty for anything that is not a whole, unfragmented TCP segment. */
+    static Optional<Segment> parse(byte[] packet, int length) {
+        if (length < 1) {
+            return Optional.empty();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(packet, 0, length);
+        int version = (packet[0] & 0xff) >>> 4;
+        IpFamily family;
+        int ipHeader;
+        int ipEnd;
+        byte[] src;
+        byte[] dst;
+        if (version == 4) {
+            if (length < IPV4_HEADER) {
+                return Optional.empty();
+            }
+            ipHeader = (packet[0] & 0x0f) * 4;
+            ipEnd = Short.toUnsignedInt(buf.getShort(2));
+            int fragment = Short.toUnsignedInt(buf.getShort(6)) & 0x3fff; // MF flag and offset
+            if (ipHeader < IPV4_HEADER || ipEnd > length || ipEnd < ipHeader || fragment != 0
+                    || (packet[9] & 0xff) != PROTO_TCP) {
+                return Optional.empty();
+            }
+            family = IpFamily.V4;
+            src = Arrays.copyOfRange(packet, 12, 16);
+            dst = Arrays.copyOfRange(packet, 16, 20);
+        } else if (version == 6) {
+            // Segments the kernel sends for a plain connect carry no extension headers.
+            if (length < IPV6_HEADER || (packet[6] & 0xff) != PROTO_TCP) {
+                return Optional.empty();
+            }
+            ipHeader = IPV6_HEADER;
+            ipEnd = IPV6_HEADER + Short.toUnsignedInt(buf.getShort(4));
+            if (ipEnd > length) {
+                return Optional.empty();
+            }
+            family = IpFamily.V6;
+            src = Arrays.copyOfRange(packet, 8, 24);
+            dst = Arrays.copyOfRange(packet, 24, 40);
+        } else {
+            return Optional.empty();
+        }
+        if (ipEnd - ipHeader < TCP_HEADER) {
+            return Optional.empty();
+        }
+        int tcpHeader = ((packet[ipHeader + 12] & 0xff) >>> 4) * 4;
+        if (tcpHeader < TCP_HEADER || ipHeader + tcpHeader > ipEnd) {
+            return Optional.empty();
+        }
+        return Optional.of(new Segment(family, src, dst,
+                Short.toUnsignedInt(buf.getShort(ipHeader)), Short.toUnsignedInt(buf.getShort(ipHeader + 2)),
+                Integer.toUnsignedLong(buf.getInt(ipHeader + 4)), Integer.toUnsignedLong(buf.getInt(ipHeader + 8)),
+                packet[ipHeader + 13] & 0x3f, ipEnd - ipHeader - tcpHeader));
+    }
+
+    /** The answer {@code to} a segment: addresses and ports swapped, no payload. */
+    static byte[] reply(Segment to, long seq, long ack, int flags, int mss) {
+        return build(to.family(), to.dst(), to.src(), to.dstPort(), to.srcPort(), seq, ack, flags, mss);
+    }
+
+    /**
+     * Builds a bare IP packet carrying one TCP header without payload; with {@code mss > 0} the
+     * header carries an MSS option (RFC 9293 §3.7.1), as every real SYN-ACK does.
+     */
+    static byte[] build(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
+            int flags, int mss) {
+        int tcpLength = TCP_HEADER + (mss > 0 ? 4 : 0);
+        int ipHeader = family == IpFamily.V4 ? IPV4_HEADER : IPV6_HEADER;
+        ByteBuffer buf = ByteBuffer.allocate(ipHeader + tcpLength);
+        if (family == IpFamily.V4) {
+            buf.put((byte) 0x45).put((byte) 0).putShort((short) (ipHeader + tcpLength))
+                    .putShort((short) 0).putShort((short) 0x4000) // id 0, DF
+                    .put((byte) 64).put((byte) PROTO_TCP).putShort((short) 0).put(src).put(dst);
+            buf.putShort(10, (short) checksum(sum(buf.array(), 0, IPV4_HEADER, 0)));
+        } else {
+            buf.putInt(0x60000000).putShort((short) tcpLength).put((byte) PROTO_TCP).put((byte) 64)
+                    .put(src).put(dst);
+        }
+        int tcp = buf.position();
+        buf.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack)
+                .put((byte) ((tcpLength / 4) << 4)).put((byte) flags)
+                .putShort((short) 65535) // window
+                .putShort((short) 0) // checksum, below
+                .putShort((short) 0); // urgent pointer
+        if (mss > 0) {
+            buf.put((byte) 2).put((byte) 4).putShort((short) mss);
+        }
+        buf.putShort(tcp + 16, (short) tcpChecksum(buf.array(), family, src, dst, tcp, tcpLength));
+        return buf.array();
+    }
+
+    /** TCP checksum over the pseudo-header and the segment at {@code packet[tcp..tcp+length)}. */
+    static int tcpChecksum(byte[] packet, IpFamily family, byte[] src, byte[] dst, int tcp, int length) {
+        long acc = sum(src, 0, src.length, 0);
+        acc = sum(dst, 0, dst.length, acc);
+        // IPv4: zero, protocol, TCP length (16 bits); IPv6: length (32 bits), zeros, next header.
+        acc += PROTO_TCP + length;
+        return checksum(sum(packet, tcp, length, acc));
+    }
+
+    /** Whether a packet's TCP checksum (and IPv4 header checksum) verify: a sum of all ones. */
+    static boolean checksumsValid(byte[] packet, int length) {
+        Segment segment = parse(packet, length).orElseThrow();
+        int tcp = segment.family() == IpFamily.V4 ? (packet[0] & 0x0f) * 4 : IPV6_HEADER;
+        if (segment.family() == IpFamily.V4 && checksum(sum(packet, 0, tcp, 0)) != 0) {
+            return false;
+        }
+        int tcpLength = segment.family() == IpFamily.V4
+                ? Short.toUnsignedInt(ByteBuffer.wrap(packet).getShort(2)) - tcp
+                : Short.toUnsignedInt(ByteBuffer.wrap(packet).getShort(4));
+        return tcpChecksum(packet, segment.family(), segment.src(), segment.dst(), tcp, tcpLength) == 0;
+    }
+
+    /** Adds 16-bit big-endian words (an odd last byte padded with zero) to {@code acc}. */
+    private static long sum(byte[] data, int offset, int length, long acc) {
+        int i = offset;
+        for (; i + 1 < offset + length; i += 2) {
+            acc += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
+        }
+        if (i < offset + length) {
+            acc += (data[i] & 0xff) << 8;
+        }
+        return acc;
+    }
+
+    /** Folds the carries and complements: the Internet checksum of RFC 1071. */
+    private static int checksum(long acc) {
+        while ((acc >>> 16) != 0) {
+            acc = (acc & 0xffff) + (acc >>> 16);
+        }
+        return (int) (~acc & 0xffff);
+    }
+}
