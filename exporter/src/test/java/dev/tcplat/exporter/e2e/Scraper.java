@@ -1,0 +1,81 @@
+package dev.tcplat.exporter.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * HTTP GET of an exporter's metrics from inside its namespace.
+ *
+ * <p>A plain socket on a namespace thread rather than an HTTP client: java.net.http does its I/O
+ * on a selector thread of its own (which would be in whatever namespace it was started from),
+ * and HttpURLConnection keeps idle connections in a process-wide cache keyed by host and port,
+ * where 127.0.0.1:PORT of two namespaces would be mistaken for one another. HTTP/1.0 makes the
+ * server close the connection after the body, so reading to EOF reads the whole response.
+ */
+final class Scraper {
+    private static final int TIMEOUT_MS = 5000;
+
+    private Scraper() {}
+
+    /** Scrapes {@code http://host:port/path} from inside {@code ns}. */
+    static MetricsText scrape(NetworkNamespace ns, String host, int port, String path) throws Exception {
+        return MetricsText.parse(ns.call(() -> get(host, port, path)));
+    }
+
+    /** Must run on a thread in the target namespace. Returns the body of a 200 response. */
+    static String get(String host, int port, String path) throws IOException {
+        byte[] response;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + ":" + port + "\r\n"
+                    + "Accept: text/plain; version=0.0.4\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            response = readAll(socket.getInputStream());
+        }
+        String text = new String(response, StandardCharsets.UTF_8);
+        int headerEnd = text.indexOf("\r\n\r\n");
+        if (headerEnd < 0) {
+            throw new IOException("truncated HTTP response from " + host + ":" + port + ": " + text);
+        }
+        String head = text.substring(0, headerEnd);
+        String status = head.lines().findFirst().orElse("");
+        if (!status.matches("HTTP/1\\.[01] 200.*")) {
+            throw new IOException("GET " + path + " answered " + status);
+        }
+        String body = text.substring(headerEnd + 4);
+        if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+            body = dechunk(body);
+        }
+        return body;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        in.transferTo(all);
+        return all.toByteArray();
+    }
+
+    /** RFC 9112 §7.1 chunked body: hex size line, data, CRLF; a zero size ends it. */
+    private static String dechunk(String body) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (true) {
+            int lineEnd = body.indexOf("\r\n", i);
+            int size = Integer.parseInt(body.substring(i, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            // Metrics text is ASCII, so characters and bytes count the same.
+            out.append(body, lineEnd + 2, lineEnd + 2 + size);
+            i = lineEnd + 2 + size + 2;
+        }
+    }
+}
