@@ -17,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A named network namespace made for one test ({@code ip netns add}), deleted on {@link #close()}
@@ -67,6 +69,9 @@ final class NetworkNamespace implements AutoCloseable {
 
     /** Creates a fresh namespace named {@code tcplat-e2e-<pid>-<n>[-role]} with lo up. */
     static NetworkNamespace create(String role) {
+        if (SEQUENCE.get() == 0) {
+            removeOrphans();
+        }
         String name = PREFIX + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet()
                 + (role.isEmpty() ? "" : "-" + role);
         Command.run("ip", "netns", "add", name).check();
@@ -78,6 +83,22 @@ final class NetworkNamespace implements AutoCloseable {
         } catch (RuntimeException e) {
             ns.close();
             throw e;
+        }
+    }
+
+    /**
+     * Deletes namespaces an earlier test JVM left behind when it was killed before its shutdown
+     * hook ran: only ours (prefix {@code tcplat-e2e-}) and only those whose pid is gone, so a
+     * concurrent run's namespaces are left alone.
+     */
+    private static synchronized void removeOrphans() {
+        Pattern ours = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
+        for (String line : Command.run("ip", "netns", "list").check().stdout().split("\n")) {
+            String candidate = line.split(" ")[0];
+            Matcher matcher = ours.matcher(candidate);
+            if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).isEmpty()) {
+                Command.run("ip", "netns", "del", candidate);
+            }
         }
     }
 
