@@ -89,7 +89,9 @@ final class NetworkNamespace implements AutoCloseable {
     /**
      * Deletes namespaces an earlier test JVM left behind when it was killed before its shutdown
      * hook ran: only ours (prefix {@code tcplat-e2e-}) and only those whose pid is gone, so a
-     * concurrent run's namespaces are left alone.
+     * concurrent run's namespaces are left alone. Processes still inside one (an exporter the
+     * dead JVM started) are killed first, by pid: a namespace outlives its name while any process
+     * is in it, and so would that exporter's attachments.
      */
     private static synchronized void removeOrphans() {
         Pattern ours = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
@@ -97,6 +99,11 @@ final class NetworkNamespace implements AutoCloseable {
             String candidate = line.split(" ")[0];
             Matcher matcher = ours.matcher(candidate);
             if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).isEmpty()) {
+                for (String pid : Command.run("ip", "netns", "pids", candidate).stdout().split("\\s+")) {
+                    if (!pid.isEmpty()) {
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
                 Command.run("ip", "netns", "del", candidate);
             }
         }
