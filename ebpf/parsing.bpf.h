@@ -219,10 +219,11 @@ static __always_inline int parse_tcphdr(const struct hdr_cursor *c)
  *
  * Unlike the header parsers this reads with bpf_skb_load_bytes(): an offset
  * passed to a helper stays imprecise to the verifier, so the states of the
- * loop's rounds prune each other. Direct packet access makes off part of a
- * packet pointer, and the verifier then explores every combination of option
- * lengths (millions of instructions for 40 rounds). Only SYN and SYN-ACK
- * packets pay for the helper calls.
+ * loop's rounds prune each other. With direct packet access off becomes part
+ * of a packet pointer and the verifier walks every combination of option
+ * lengths: about 240k instructions and 3 s per program for 40 rounds, against
+ * a few thousand here. Only SYN and SYN-ACK packets pay for the helper calls,
+ * which also read options outside the linear data.
  */
 static __always_inline int parse_tcp_ts(struct __sk_buff *skb, __u32 off, __u32 end,
 					__u32 *tsval, __u32 *tsecr)
