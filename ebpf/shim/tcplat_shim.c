@@ -45,11 +45,11 @@
 #endif
 
 /*
- * Legacy clsact filters: priority 0x7c1 and handle 0x7c1a7 are ours and only
- * ours, so a filter found there is either this handle's or a leftover of an
- * earlier run. A small priority runs before filters added with tc's default
- * (49152) or by libbpf's auto-allocation, so we see packets before anything
- * that redirects or drops them; 1 is avoided because many tools use it.
+ * Legacy clsact filters: priority 0x7c1 (1985) with handle 0x7c1a7 is ours
+ * and only ours, so a filter found there is either this handle's or a
+ * leftover of an earlier run. The priority is low enough to run before
+ * filters that got the kernel's automatic priority (49152 and down) and
+ * stays clear of 1, which many tools use.
  */
 #define TCPLAT_TC_PRIORITY 0x7c1
 #define TCPLAT_TC_HANDLE 0x7c1a7
@@ -189,7 +189,9 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size != TCPLAT_EVENT_SIZE) {
 		/* cannot happen with a matching object; skip rather than misparse */
-		t->bad_records++;
+		if (!t->bad_records++)
+			fprintf(stderr, "tcplat: skipping ring records of %zu bytes, expected %d: the BPF object and "
+				"libtcplat.so come from different builds\n", size, TCPLAT_EVENT_SIZE);
 		return 0;
 	}
 	memcpy(t->out + (size_t)t->out_count * TCPLAT_EVENT_SIZE, data, TCPLAT_EVENT_SIZE);
