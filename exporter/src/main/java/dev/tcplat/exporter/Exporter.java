@@ -7,7 +7,7 @@ import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
 import dev.tcplat.exporter.match.HandshakeMatcher;
-import dev.tcplat.exporter.metrics.RttRecorder;
+import dev.tcplat.exporter.metrics.PeerMetrics;
 import dev.tcplat.exporter.metrics.SelfMetrics;
 import dev.tcplat.exporter.web.MetricsServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -58,9 +58,9 @@ final class Exporter implements AutoCloseable {
         }
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        RttRecorder recorder = new RttRecorder(registry);
+        PeerMetrics peerMetrics = new PeerMetrics(registry);
         HandshakeMatcher matcher = new HandshakeMatcher(config.pendingCapacity(),
-                config.handshakeTimeout().toNanos(), recorder);
+                config.handshakeTimeout().toNanos(), peerMetrics);
         Drainer drainer = new Drainer(probe, matcher, System::nanoTime, onDrainFailure);
         SelfMetrics.register(registry, matcher, drainer.decoder(), drainer::batches,
                 () -> probe.counter(EventLayout.COUNTER_RINGBUF_FULL), this::attachedSnapshot,

@@ -42,11 +42,14 @@ public final class EventDecoder {
         int sport = Short.toUnsignedInt(buf.getShort(base + EventLayout.SPORT));
         int dport = Short.toUnsignedInt(buf.getShort(base + EventLayout.DPORT));
 
+        boolean hasTs = (buf.get(base + EventLayout.FLAGS) & EventLayout.FLAG_HAS_TS) != 0;
+
         if (kind == EventLayout.KIND_SYN) {
             synEvents++;
             if (direction == EventLayout.DIR_EGRESS) {
                 int seq = buf.getInt(base + EventLayout.SEQ);
-                matcher.onEgressSyn(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, ts);
+                int tsval = buf.getInt(base + EventLayout.TSVAL);
+                matcher.onEgressSyn(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, hasTs, tsval, ts);
             } else {
                 matcher.onInboundHandshakePacket();
             }
@@ -54,8 +57,9 @@ public final class EventDecoder {
             synAckEvents++;
             if (direction == EventLayout.DIR_INGRESS) {
                 int ack = buf.getInt(base + EventLayout.ACK);
+                int tsecr = buf.getInt(base + EventLayout.TSECR);
                 // The SYN-ACK travels remote → local: its destination is this host.
-                matcher.onIngressSynAck(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, ts);
+                matcher.onIngressSynAck(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, hasTs, tsecr, ts);
             } else {
                 matcher.onInboundHandshakePacket();
             }

@@ -6,6 +6,10 @@ package dev.tcplat.exporter.metrics;
  */
 public final class MetricNames {
     public static final String HANDSHAKE_RTT_SECONDS = "tcplat_handshake_rtt_seconds";
+    public static final String CONNECT_DURATION_SECONDS = "tcplat_connect_duration_seconds";
+    public static final String HANDSHAKE_FAILURES = "tcplat_handshake_failures";
+    public static final String RTT_AMBIGUOUS = "tcplat_rtt_ambiguous";
+    public static final String SYNACK_LATE = "tcplat_synack_late";
     public static final String EVENTS = "tcplat_events";
     public static final String RINGBUF_DROPPED_EVENTS = "tcplat_ringbuf_dropped_events";
     public static final String PENDING_HANDSHAKES = "tcplat_pending_handshakes";

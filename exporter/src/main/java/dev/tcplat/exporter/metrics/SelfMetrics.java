@@ -51,20 +51,24 @@ public final class SelfMetrics {
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.PENDING_EVICTED)
-                .help("Pending SYNs that left the table without an answer: expired (no SYN-ACK within"
-                        + " --handshake.timeout), table_full (not stored, --pending.capacity reached),"
-                        + " replaced (a new connection reused the tuple).")
+                .help("SYNs the pending table could not follow: table_full (not stored, --pending.capacity"
+                        + " reached), replaced (a new connection reused the tuple before an answer).")
                 .labelNames(MetricNames.LABEL_REASON)
                 .callback(cb -> {
-                    cb.call(matcher.evictedExpired(), "expired");
                     cb.call(matcher.evictedTableFull(), "table_full");
                     cb.call(matcher.evictedReplaced(), "replaced");
                 })
                 .register(registry);
         CounterWithCallback.builder()
-                .name(MetricNames.SYN_RETRANSMITS)
-                .help("SYNs this host sent again for a connection already waiting for its SYN-ACK.")
-                .callback(cb -> cb.call(matcher.synRetransmits()))
+                .name(MetricNames.RTT_AMBIGUOUS)
+                .help("Answered handshakes with no RTT sample: the SYN was retransmitted and the SYN-ACK"
+                        + " carried no timestamp naming the SYN it answers (Karn's rule).")
+                .callback(cb -> cb.call(matcher.ambiguousRtt()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name(MetricNames.SYNACK_LATE)
+                .help("SYN-ACKs that arrived after their handshake was already counted as a timeout.")
+                .callback(cb -> cb.call(matcher.lateSynAcks()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.SYNACK_ACK_MISMATCH)

@@ -3,6 +3,7 @@ package dev.tcplat.exporter.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcplat.exporter.match.HandshakeMatcher;
+import dev.tcplat.exporter.match.RecordingListener;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ class DrainerTest {
             polls.incrementAndGet();
             throw new ProbeException("ring gone", 9);
         };
-        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000_000L, (f, h, l, p, r) -> { });
+        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000_000L, new RecordingListener());
         Drainer drainer = new Drainer(broken, matcher, System::nanoTime, failed::countDown);
 
         drainer.start();
@@ -31,8 +32,9 @@ class DrainerTest {
     @Test
     void idleWaitsExpirePendingHandshakes() throws Exception {
         long[] clock = {0};
-        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000L, (f, h, l, p, r) -> { });
-        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, 0);
+        RecordingListener listener = new RecordingListener();
+        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000L, listener);
+        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, false, 0, 0);
         CountDownLatch idlePolls = new CountDownLatch(3);
         EventSource idle = (ByteBuffer buf, int max, int timeout) -> {
             clock[0] += 10_000;
@@ -45,6 +47,6 @@ class DrainerTest {
         drainer.close();
 
         assertThat(matcher.pendingCount()).isZero();
-        assertThat(matcher.evictedExpired()).isEqualTo(1);
+        assertThat(listener.of("timeout")).hasSize(1);
     }
 }

@@ -3,16 +3,15 @@ package dev.tcplat.exporter.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcplat.exporter.match.HandshakeMatcher;
+import dev.tcplat.exporter.match.RecordingListener;
+import dev.tcplat.exporter.match.RecordingListener.Outcome;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventDecoderTest {
-    private final List<long[]> samples = new ArrayList<>();
-    private final HandshakeMatcher matcher = new HandshakeMatcher(64, 1_000_000_000L,
-            (family, hi, lo, port, rtt) -> samples.add(new long[] {family, hi, lo, port, rtt}));
+    private final RecordingListener listener = new RecordingListener();
+    private final HandshakeMatcher matcher = new HandshakeMatcher(64, 1_000_000_000L, listener);
     private final EventDecoder decoder = new EventDecoder(matcher);
     private final ByteBuffer buf = ByteBuffer.allocateDirect(8 * EventLayout.EVENT_SIZE).order(ByteOrder.nativeOrder());
 
@@ -46,8 +45,7 @@ class EventDecoderTest {
 
         decoder.decode(buf, 2);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)).containsExactly(4, 0x0ad3000200000000L, 0, 8080, 50_000);
+        assertThat(listener.outcomes).containsExactly(new Outcome("handshake", 4, 0x0ad3000200000000L, 0, 8080, 50_000, 50_000));
         assertThat(decoder.synEvents()).isEqualTo(1);
         assertThat(decoder.synAckEvents()).isEqualTo(1);
     }
@@ -66,8 +64,7 @@ class EventDecoderTest {
 
         decoder.decode(buf, 2);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)).containsExactly(6, 0xfd00000000000000L, 0x8000000000000002L, 443, 20);
+        assertThat(listener.outcomes).containsExactly(new Outcome("handshake", 6, 0xfd00000000000000L, 0x8000000000000002L, 443, 20, 20));
     }
 
     @Test
@@ -80,7 +77,7 @@ class EventDecoderTest {
 
         decoder.decode(buf, 3);
 
-        assertThat(samples).isEmpty();
+        assertThat(listener.outcomes).isEmpty();
         assertThat(matcher.inboundIgnored()).isEqualTo(2);
         assertThat(decoder.unknownEvents()).isEqualTo(1);
         assertThat(matcher.pendingCount()).isZero();

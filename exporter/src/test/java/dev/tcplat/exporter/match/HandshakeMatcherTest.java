@@ -2,25 +2,40 @@ package dev.tcplat.exporter.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HandshakeMatcherTest {
     private static final long LOCAL_HI = 0x0ad3000100000000L; // 10.211.0.1
     private static final long REMOTE_HI = 0x0ad3000200000000L; // 10.211.0.2
-    private static final long TTL = 10_000_000_000L;
+    private static final long TIMEOUT = 10_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
 
-    private final List<long[]> samples = new ArrayList<>();
-    private final HandshakeMatcher matcher = new HandshakeMatcher(1024, TTL,
-            (family, hi, lo, port, rtt) -> samples.add(new long[] {family, hi, lo, port, rtt}));
+    private final RecordingListener listener = new RecordingListener();
+    private final HandshakeMatcher matcher = new HandshakeMatcher(1024, TIMEOUT, listener);
 
     private void syn(int localPort, int seq, long ts) {
-        matcher.onEgressSyn(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, seq, ts);
+        matcher.onEgressSyn(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, seq, false, 0, ts);
+    }
+
+    private void synWithTs(int seq, int tsval, long ts) {
+        matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, seq, true, tsval, ts);
     }
 
     private void synAck(int localPort, int ack, long ts) {
-        matcher.onIngressSynAck(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, ack, ts);
+        matcher.onIngressSynAck(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, ack, false, 0, ts);
+    }
+
+    private void synAckEchoing(int ack, int tsecr, long ts) {
+        matcher.onIngressSynAck(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, ack, true, tsecr, ts);
+    }
+
+    private void rst(int ack, boolean ackFlag) {
+        matcher.onIngressReset(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, ack, ackFlag);
+    }
+
+    private long onlyRtt() {
+        assertThat(listener.of("handshake")).hasSize(1);
+        return listener.of("handshake").get(0).rttNanos();
     }
 
     @Test
@@ -28,8 +43,8 @@ class HandshakeMatcherTest {
         syn(40000, 1000, 5_000);
         synAck(40000, 1001, 5_000 + 1_234_567);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)).containsExactly(4, REMOTE_HI, 0, 443, 1_234_567);
+        assertThat(listener.outcomes).containsExactly(
+                new RecordingListener.Outcome("handshake", 4, REMOTE_HI, 0, 443, 1_234_567, 1_234_567));
         assertThat(matcher.pendingCount()).isZero();
         assertThat(matcher.matched()).isEqualTo(1);
     }
@@ -40,13 +55,12 @@ class HandshakeMatcherTest {
         synAck(40000, 1000, 6_000);
         synAck(40000, 77, 6_000);
 
-        assertThat(samples).isEmpty();
+        assertThat(listener.outcomes).isEmpty();
         assertThat(matcher.ackMismatches()).isEqualTo(2);
         assertThat(matcher.pendingCount()).isEqualTo(1);
 
         synAck(40000, 1001, 9_000);
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)[4]).isEqualTo(4_000);
+        assertThat(onlyRtt()).isEqualTo(4_000);
     }
 
     @Test
@@ -54,8 +68,7 @@ class HandshakeMatcherTest {
         syn(40000, 0xffffffff, 100);
         synAck(40000, 0, 300);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)[4]).isEqualTo(200);
+        assertThat(onlyRtt()).isEqualTo(200);
     }
 
     @Test
@@ -63,7 +76,7 @@ class HandshakeMatcherTest {
         syn(40000, 1000, 100);
         synAck(40001, 1001, 300);
 
-        assertThat(samples).isEmpty();
+        assertThat(listener.outcomes).isEmpty();
         assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
     }
 
@@ -73,69 +86,141 @@ class HandshakeMatcherTest {
         syn(40000, 5000, 900);
         // A late answer to the old attempt must not be paired with the new one.
         synAck(40000, 1001, 1_000);
-        assertThat(samples).isEmpty();
+        assertThat(listener.outcomes).isEmpty();
         assertThat(matcher.evictedReplaced()).isEqualTo(1);
 
         synAck(40000, 5001, 1_500);
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)[4]).isEqualTo(600);
+        assertThat(onlyRtt()).isEqualTo(600);
     }
 
     @Test
-    void retransmittedSynIsMeasuredFromTheLatestCopy() {
+    void retransmittedSynWithoutTimestampsGivesNoRttButAConnectDuration() {
         syn(40000, 1000, 0);
-        syn(40000, 1000, 1_000_000_000L);
-        synAck(40000, 1001, 1_000_300_000L);
+        syn(40000, 1000, SECOND);
+        synAck(40000, 1001, SECOND + 300_000);
 
-        assertThat(matcher.synRetransmits()).isEqualTo(1);
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)[4]).isEqualTo(300_000);
+        assertThat(listener.of("retransmit")).hasSize(1);
+        RecordingListener.Outcome handshake = listener.of("handshake").get(0);
+        assertThat(handshake.rttNanos()).as("Karn's rule").isEqualTo(-1);
+        assertThat(handshake.connectNanos()).isEqualTo(SECOND + 300_000);
+        assertThat(matcher.ambiguousRtt()).isEqualTo(1);
     }
 
     @Test
-    void unansweredSynExpiresAfterTheTtlAndIsCounted() {
+    void timestampEchoNamesTheAnsweredRetransmission() {
+        synWithTs(1000, 7, 0);
+        synWithTs(1000, 1007, SECOND);
+        synAckEchoing(1001, 1007, SECOND + 300_000);
+
+        assertThat(onlyRtt()).isEqualTo(300_000);
+        assertThat(listener.of("handshake").get(0).connectNanos()).isEqualTo(SECOND + 300_000);
+    }
+
+    @Test
+    void timestampEchoOfTheFirstSynMeasuresFromTheFirstSyn() {
+        // The first SYN was slow, not lost: its answer arrives after the retransmission left.
+        synWithTs(1000, 7, 0);
+        synWithTs(1000, 1007, SECOND);
+        synAckEchoing(1001, 7, SECOND + 200);
+
+        assertThat(onlyRtt()).isEqualTo(SECOND + 200);
+    }
+
+    @Test
+    void timestampEchoOfAnOlderSynIsAmbiguous() {
+        synWithTs(1000, 7, 0);
+        synWithTs(1000, 1007, SECOND);
+        synWithTs(1000, 3007, 3 * SECOND);
+        synAckEchoing(1001, 7, 3 * SECOND + 100);
+
+        assertThat(onlyRtt()).isEqualTo(-1);
+        assertThat(listener.of("retransmit")).hasSize(2);
+    }
+
+    @Test
+    void unansweredSynFailsOnceAtTheTimeoutAndALateAnswerIsNotASuccess() {
         syn(40000, 1000, 1_000);
-        matcher.expire(1_000 + TTL - 1);
-        assertThat(matcher.pendingCount()).isEqualTo(1);
+        matcher.expire(1_000 + TIMEOUT - 1);
+        assertThat(listener.outcomes).isEmpty();
 
-        matcher.expire(1_000 + TTL + 1);
+        matcher.expire(1_000 + TIMEOUT + 1);
+        matcher.expire(1_000 + TIMEOUT + SECOND);
+        assertThat(listener.of("timeout")).hasSize(1);
         assertThat(matcher.pendingCount()).isZero();
-        assertThat(matcher.evictedExpired()).isEqualTo(1);
 
-        synAck(40000, 1001, 2 * TTL);
-        assertThat(samples).isEmpty();
+        syn(40000, 1000, TIMEOUT + 2 * SECOND);
+        synAck(40000, 1001, TIMEOUT + 3 * SECOND);
+        assertThat(listener.of("handshake")).isEmpty();
+        assertThat(listener.of("timeout")).hasSize(1);
+        assertThat(matcher.lateSynAcks()).isEqualTo(1);
+    }
+
+    @Test
+    void failedHandshakeIsForgottenAfterTheLateAnswerWindow() {
+        syn(40000, 1000, 0);
+        matcher.expire(TIMEOUT + 1);
+        matcher.expire(HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 1);
+
+        synAck(40000, 1001, HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 2);
+        assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
+        assertThat(listener.of("timeout")).hasSize(1);
+    }
+
+    @Test
+    void resetAcknowledgingTheSynIsAFailureOnce() {
+        syn(40000, 1000, 0);
+        rst(1000, true);
+        rst(1001, false);
+        assertThat(listener.outcomes).as("not acceptable in SYN-SENT").isEmpty();
+
+        rst(1001, true);
+        rst(1001, true);
+        assertThat(listener.of("reset")).hasSize(1);
+        assertThat(matcher.pendingCount()).isZero();
     }
 
     @Test
     void fullTableKeepsWhatIsWaitingAndCountsTheRejectedSyn() {
-        HandshakeMatcher small = new HandshakeMatcher(2, TTL, (f, h, l, p, r) -> samples.add(new long[] {r}));
-        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, 0);
-        small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, 0);
-        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, 0);
+        HandshakeMatcher small = new HandshakeMatcher(2, TIMEOUT, listener);
+        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
+        small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
+        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, 0);
 
         assertThat(small.pendingCount()).isEqualTo(2);
         assertThat(small.evictedTableFull()).isEqualTo(1);
-        small.onIngressSynAck(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 11, 50);
-        assertThat(samples).hasSize(1);
+        small.onIngressSynAck(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 11, false, 0, 50);
+        assertThat(listener.of("handshake")).hasSize(1);
+    }
+
+    @Test
+    void failedHandshakesMakeRoomWhenTheTableIsFull() {
+        HandshakeMatcher small = new HandshakeMatcher(2, TIMEOUT, listener);
+        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
+        small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
+        small.expire(TIMEOUT + 1);
+        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, TIMEOUT + 2);
+
+        assertThat(small.evictedTableFull()).isZero();
+        assertThat(small.pendingCount()).isEqualTo(1);
+        assertThat(listener.of("timeout")).hasSize(2);
     }
 
     @Test
     void ipv6PeersDifferingOnlyInTheLastBitAreDistinct() {
         long hi = 0xfd00021100000000L;
-        matcher.onEgressSyn(6, hi, 1, 40000, hi, 2, 443, 1000, 100);
-        matcher.onEgressSyn(6, hi, 1, 40000, hi, 3, 443, 2000, 100);
-        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 3, 443, 2001, 150);
-        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 2, 443, 1001, 400);
+        matcher.onEgressSyn(6, hi, 1, 40000, hi, 2, 443, 1000, false, 0, 100);
+        matcher.onEgressSyn(6, hi, 1, 40000, hi, 3, 443, 2000, false, 0, 100);
+        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 3, 443, 2001, false, 0, 150);
+        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 2, 443, 1001, false, 0, 400);
 
-        assertThat(samples).hasSize(2);
-        assertThat(samples.get(0)).containsExactly(6, hi, 3, 443, 50);
-        assertThat(samples.get(1)).containsExactly(6, hi, 2, 443, 300);
+        assertThat(listener.outcomes).extracting(RecordingListener.Outcome::remoteLo, RecordingListener.Outcome::rttNanos)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 50L), org.assertj.core.groups.Tuple.tuple(2L, 300L));
     }
 
     @Test
     void sameAddressesAndPortsInAnotherFamilyDoNotMatch() {
-        matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1000, 100);
-        matcher.onIngressSynAck(6, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1001, 200);
-        assertThat(samples).isEmpty();
+        matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1000, false, 0, 100);
+        matcher.onIngressSynAck(6, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1001, false, 0, 200);
+        assertThat(listener.outcomes).isEmpty();
     }
 }
