@@ -62,7 +62,7 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	struct ipv6hdr *ip6h = NULL;
 	struct tcphdr *th;
 	__u32 tsval = 0, tsecr = 0, hdrlen;
-	__u8 flags, ev_flags = 0;
+	__u8 flags, kind, ev_flags = 0;
 
 	/* masks rather than range checks, which clang merges into one compare
 	 * the verifier cannot follow */
@@ -87,6 +87,16 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	hdrlen = th->doff * 4;
 	if (hdrlen < sizeof(*th) || l4_off + hdrlen > skb->len)
 		return -1;
+	if (flags & TCP_FL_RST) {
+		/* A RST refusing a SYN has SEQ 0 and acknowledges the SYN (RFC 9293
+		 * §3.10.7.1); a RST ending an established connection carries a real
+		 * sequence number and is not part of a handshake. */
+		if (th->seq != 0)
+			return -1;
+		kind = TCPLAT_EV_RST;
+	} else {
+		kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
+	}
 
 	/* before the reserve: an uncommitted record holds back the reader */
 	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
@@ -118,7 +128,7 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	e->ifindex = skb->ifindex;
 	e->sport = bpf_ntohs(th->source);
 	e->dport = bpf_ntohs(th->dest);
-	e->kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
+	e->kind = kind;
 	e->direction = direction;
 	e->tcp_flags = flags;
 	e->flags = ev_flags;
@@ -162,7 +172,12 @@ static __always_inline int handle(struct __sk_buff *skb, const bool l3, const __
 
 	l4_off = c.off;
 	flags = parse_tcphdr(&c);
-	if (flags < 0 || (flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_FIN)) != TCP_FL_SYN)
+	/* the common case, one test: neither SYN nor RST */
+	if (flags < 0 || !(flags & (TCP_FL_SYN | TCP_FL_RST)))
+		return TC_ACT_UNSPEC;
+	/* SYN or SYN-ACK; or RST+ACK, the answer refusing a SYN */
+	if ((flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_FIN)) != TCP_FL_SYN &&
+	    (flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_ACK | TCP_FL_FIN)) != (TCP_FL_RST | TCP_FL_ACK))
 		return TC_ACT_UNSPEC;
 
 	emit_handshake(skb, l3_off, l4_off, version, direction);

@@ -7,7 +7,7 @@
  *  - every field has a fixed offset and explicit padding; the size is asserted;
  *  - byte order is converted once, in BPF: ports, seq, ack and TCP timestamps
  *    are host order; addresses stay as the bytes that were on the wire;
- *  - any change to this layout bumps TCPLAT_ABI_VERSION, and the exporter
+ *  - any change to this layout or to the event kinds bumps TCPLAT_ABI_VERSION, and the exporter
  *    refuses to start when the shim reports a version or size it does not know.
  */
 #ifndef TCPLAT_ABI_H
@@ -20,12 +20,13 @@
 #include <assert.h>
 #endif
 
-#define TCPLAT_ABI_VERSION 1
+#define TCPLAT_ABI_VERSION 2
 
-/* What the kernel saw. Only handshake packets produce an event. */
+/* What the kernel saw. Only handshake packets produce an event (ABI v2 added RST). */
 enum tcplat_event_kind {
 	TCPLAT_EV_SYN = 1,     /* SYN without ACK */
 	TCPLAT_EV_SYNACK = 2,  /* SYN with ACK */
+	TCPLAT_EV_RST = 3,     /* RST+ACK with SEQ 0: a SYN refused */
 };
 
 /* Which hook emitted the event. */

@@ -17,6 +17,7 @@ public final class EventDecoder {
     // Written by the drain thread only, read by scrapes.
     private volatile long synEvents;
     private volatile long synAckEvents;
+    private volatile long rstEvents;
     private volatile long unknownEvents;
 
     public EventDecoder(HandshakeMatcher matcher) {
@@ -63,6 +64,15 @@ public final class EventDecoder {
             } else {
                 matcher.onInboundHandshakePacket();
             }
+        } else if (kind == EventLayout.KIND_RST) {
+            rstEvents++;
+            if (direction == EventLayout.DIR_INGRESS) {
+                int ack = buf.getInt(base + EventLayout.ACK);
+                boolean ackFlag = (buf.get(base + EventLayout.TCP_FLAGS) & EventLayout.TCP_ACK) != 0;
+                matcher.onIngressReset(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, ackFlag);
+            } else {
+                matcher.onInboundHandshakePacket();
+            }
         } else {
             unknownEvents++;
         }
@@ -79,6 +89,10 @@ public final class EventDecoder {
 
     public long synAckEvents() {
         return synAckEvents;
+    }
+
+    public long rstEvents() {
+        return rstEvents;
     }
 
     public long unknownEvents() {

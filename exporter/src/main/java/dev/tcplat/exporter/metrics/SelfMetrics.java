@@ -31,6 +31,7 @@ public final class SelfMetrics {
                 .callback(cb -> {
                     cb.call(decoder.synEvents(), "syn");
                     cb.call(decoder.synAckEvents(), "synack");
+                    cb.call(decoder.rstEvents(), "rst");
                 })
                 .register(registry);
         CounterWithCallback.builder()

@@ -68,6 +68,21 @@ class EventDecoderTest {
     }
 
     @Test
+    void ingressResetAcknowledgingThePendingSynIsAFailure() {
+        byte[] local = {10, (byte) 211, 0, 1};
+        byte[] remote = {10, (byte) 211, 0, 2};
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_EGRESS, 4, local, remote, 50000, 9, 41, 0, 1_000);
+        record(1, EventLayout.KIND_RST, EventLayout.DIR_INGRESS, 4, remote, local, 9, 50000, 0, 42, 2_000);
+        buf.put(EventLayout.EVENT_SIZE + EventLayout.TCP_FLAGS, (byte) 0x14);
+
+        decoder.decode(buf, 2);
+
+        assertThat(listener.outcomes).containsExactly(new Outcome("reset", 4, 0x0ad3000200000000L, 0, 9, 0, 0));
+        assertThat(decoder.rstEvents()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isZero();
+    }
+
+    @Test
     void inboundPacketsAndUnknownKindsAreCountedNotMatched() {
         byte[] a = {1, 2, 3, 4};
         byte[] b = {5, 6, 7, 8};

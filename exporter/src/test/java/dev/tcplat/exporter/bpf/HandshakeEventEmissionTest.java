@@ -249,6 +249,33 @@ class HandshakeEventEmissionTest {
     }
 
     @Test
+    void resetRefusingASynIsEmittedWithItsAck() throws ProbeException {
+        Tcp refusal = new Tcp().ports(443, 40000).flags(RST | ACK).seq(0).ack(1001);
+
+        Event e = single(run(ProgramVariant.INGRESS_ETH, ethernet(ETH_P_IP, ipv4(V4_SERVER, V4_CLIENT, refusal.bytes()))));
+
+        assertThat(e.kind()).isEqualTo(EventLayout.KIND_RST);
+        assertThat(e.direction()).isEqualTo(EventLayout.DIR_INGRESS);
+        assertThat(e.saddr()).isEqualTo(padded(V4_SERVER));
+        assertThat(e.sport()).isEqualTo(443);
+        assertThat(e.dport()).isEqualTo(40000);
+        assertThat(e.seq()).isZero();
+        assertThat(e.ack()).isEqualTo(1001);
+        assertThat(e.tcpFlags()).isEqualTo(RST | ACK);
+    }
+
+    @Test
+    void resetsThatDoNotRefuseASynEmitNothing() throws ProbeException {
+        Tcp established = new Tcp().flags(RST | ACK).seq(123456).ack(1001);
+        Tcp bare = new Tcp().flags(RST).seq(0);
+        Tcp withFin = new Tcp().flags(RST | ACK | FIN).seq(0).ack(1001);
+
+        assertThat(run(ProgramVariant.INGRESS_ETH, v4Syn(established))).isEmpty();
+        assertThat(run(ProgramVariant.INGRESS_ETH, v4Syn(bare))).isEmpty();
+        assertThat(run(ProgramVariant.INGRESS_ETH, v4Syn(withFin))).isEmpty();
+    }
+
+    @Test
     void otherProtocolsEmitNothing() throws ProbeException {
         byte[] udp = ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER, 17, new Tcp().bytes(), 0, 0));
         byte[] icmp6 = ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, 58, new Tcp().bytes(), List.of()));
