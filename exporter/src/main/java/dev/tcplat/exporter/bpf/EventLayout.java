@@ -32,6 +32,7 @@ public final class EventLayout {
     public static final int KIND_SYN = 1;
     public static final int KIND_SYNACK = 2;
     public static final int KIND_RST = 3;
+    public static final int KIND_ACK = 4;
 
     /** enum tcplat_direction */
     public static final int DIR_INGRESS = 0;
@@ -45,6 +46,7 @@ public final class EventLayout {
 
     /** enum tcplat_counter */
     public static final int COUNTER_RINGBUF_FULL = 0;
+    public static final int COUNTER_SYNACK_TABLE_FULL = 1;
 
     private EventLayout() {}
 }

@@ -1,7 +1,7 @@
 package dev.tcplat.exporter.match;
 
 /**
- * Receives what the matcher concludes, one call per outcome. Primitive arguments only: it is
+ * Receives what the matchers conclude, one call per outcome. Primitive arguments only: it is
  * called on the drain thread and must not allocate per call. A remote peer is given as
  * (family 4 or 6, first and last 8 address bytes big-endian — IPv4 in the top 4 bytes of
  * {@code remoteHi} — and TCP port).
@@ -9,9 +9,9 @@ package dev.tcplat.exporter.match;
 public interface HandshakeListener {
     /** Why a handshake failed. */
     enum Failure {
-        /** no SYN-ACK within the handshake timeout */
+        /** no answer within the handshake timeout (SYN-ACK outbound, ACK inbound) */
         TIMEOUT("timeout"),
-        /** the peer answered the SYN with a RST */
+        /** the SYN was answered with a RST */
         RESET("reset");
 
         public final String label;
@@ -22,18 +22,22 @@ public interface HandshakeListener {
     }
 
     /**
-     * This host's SYN to a remote peer was answered by the peer's SYN-ACK.
+     * A handshake completed.
      *
-     * @param rttNanos SYN-ACK arrival minus the departure of the SYN it answers, kernel clock;
-     *     -1 when retransmissions make it unknowable which SYN was answered (Karn's rule)
-     * @param connectNanos SYN-ACK arrival minus the first SYN's departure: what the client waited
+     * @param rttNanos network round trip, kernel clock: outbound SYN → SYN-ACK, inbound SYN-ACK →
+     *     ACK; -1 when retransmissions make it unknowable which packet was answered (Karn's rule)
+     * @param connectNanos from the first SYN to the SYN-ACK (outbound) or ACK (inbound),
+     *     retransmission waits included
      */
-    void onOutboundHandshake(int family, long remoteHi, long remoteLo, int remotePort, long rttNanos,
-            long connectNanos);
+    void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+            long rttNanos, long connectNanos);
 
-    /** This host sent a SYN again for a handshake that was still waiting. */
-    void onOutboundSynRetransmit(int family, long remoteHi, long remoteLo, int remotePort);
+    /** This host's own delay for an inbound handshake: client's SYN in → this host's SYN-ACK out. */
+    void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos);
 
-    /** A handshake this host started failed; called once per handshake. */
-    void onOutboundFailure(int family, long remoteHi, long remoteLo, int remotePort, Failure failure);
+    /** A SYN was sent again for a handshake still waiting (by this host outbound, by the client inbound). */
+    void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
+
+    /** A handshake failed; called once per handshake. */
+    void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort, Failure failure);
 }

@@ -31,6 +31,10 @@ public final class PendingTable {
     private final int[] lastTsval;
     private final int[] prevTsval;
     private final int[] synCount;
+    /** inbound only: this host's SYN-ACK, once sent */
+    private final int[] answerSeq;
+    private final long[] answerNs;
+    private final int[] answerCount;
     /** bit 0: the latest SYN carried a timestamp; bit 1: the previous one did; bit 2: failed */
     private final byte[] state;
     private volatile int size;
@@ -56,6 +60,9 @@ public final class PendingTable {
         lastTsval = new int[slots];
         prevTsval = new int[slots];
         synCount = new int[slots];
+        answerSeq = new int[slots];
+        answerNs = new long[slots];
+        answerCount = new int[slots];
         state = new byte[slots];
     }
 
@@ -125,7 +132,39 @@ public final class PendingTable {
         lastTsval[slot] = tsval;
         prevTsval[slot] = tsval;
         synCount[slot] = 1;
+        answerCount[slot] = 0;
         state[slot] = (byte) (hasTs ? LAST_HAS_TS : 0);
+    }
+
+    /** Records the SYN-ACK this host sent for the entry (inbound handshakes). */
+    public void answered(int slot, int synAckSeq, long synAckNs) {
+        answerSeq[slot] = synAckSeq;
+        answerNs[slot] = synAckNs;
+        answerCount[slot]++;
+    }
+
+    public int answerCount(int slot) {
+        return answerCount[slot];
+    }
+
+    public int answerSeq(int slot) {
+        return answerSeq[slot];
+    }
+
+    public long answerNs(int slot) {
+        return answerNs[slot];
+    }
+
+    public long localHi(int slot) {
+        return localHi[slot];
+    }
+
+    public long localLo(int slot) {
+        return localLo[slot];
+    }
+
+    public int localPort(int slot) {
+        return ports[slot] >>> 16;
     }
 
     /**
@@ -278,6 +317,9 @@ public final class PendingTable {
         lastTsval[to] = lastTsval[from];
         prevTsval[to] = prevTsval[from];
         synCount[to] = synCount[from];
+        answerSeq[to] = answerSeq[from];
+        answerNs[to] = answerNs[from];
+        answerCount[to] = answerCount[from];
         state[to] = state[from];
     }
 

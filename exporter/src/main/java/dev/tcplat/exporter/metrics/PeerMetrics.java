@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.metrics;
 
+import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.HandshakeListener;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * The per-peer series: handshake RTT, connect duration, SYN retransmits and failures, labelled
- * {@code direction} and {@code peer}.
+ * {@code direction} and {@code peer}; and the inbound SYN → SYN-ACK turnaround, labelled
+ * {@code peer}.
  *
  * <p>Each peer's data points are cached under its binary address, so the hot path neither formats
  * the address nor looks the label set up again: a hit is one hash lookup with a reused key object
@@ -30,43 +32,54 @@ public final class PeerMetrics implements HandshakeListener {
 
     private final Histogram rtt;
     private final Histogram connect;
+    private final Histogram synToSynAck;
     private final Counter synRetransmits;
     private final Counter failures;
     private final Map<PeerKey, PeerSeries> outbound = new HashMap<>();
+    private final Map<PeerKey, PeerSeries> inbound = new HashMap<>();
     private final PeerKey lookup = new PeerKey();
 
     public PeerMetrics(PrometheusRegistry registry) {
         rtt = Histogram.builder()
                 .name(MetricNames.HANDSHAKE_RTT_SECONDS)
-                .help("Time from a SYN leaving this host to the peer's SYN-ACK answering that SYN, per remote"
-                        + " peer (kernel timestamps on the watched interface; retransmission waits excluded).")
+                .help("Network round trip of the TCP handshake per remote peer, kernel timestamps on the watched"
+                        + " interface: outbound SYN out to SYN-ACK in, inbound SYN-ACK out to ACK in"
+                        + " (retransmission waits excluded).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .classicUpperBounds(LATENCY_BUCKETS)
                 .register(registry);
         connect = Histogram.builder()
                 .name(MetricNames.CONNECT_DURATION_SECONDS)
-                .help("Time from the first SYN to the SYN-ACK, per remote peer: what the connecting"
-                        + " application waited, SYN retransmission timeouts included.")
+                .help("Time from the first SYN to the handshake's answer (SYN-ACK outbound, ACK inbound) per"
+                        + " remote peer: what the connecting side waited, SYN retransmission timeouts included.")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .classicUpperBounds(CONNECT_BUCKETS)
                 .register(registry);
+        synToSynAck = Histogram.builder()
+                .name(MetricNames.SYN_TO_SYNACK_SECONDS)
+                .help("This host's own turnaround for inbound handshakes: client's SYN in to this host's SYN-ACK"
+                        + " out, per remote peer. Not network latency: stack, accept queue and SYN cookie time.")
+                .labelNames(MetricNames.LABEL_PEER)
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .register(registry);
         synRetransmits = Counter.builder()
                 .name(MetricNames.SYN_RETRANSMITS)
-                .help("SYNs sent again for a handshake still waiting for its SYN-ACK, per remote peer.")
+                .help("SYNs sent again for a handshake still waiting for its answer, per remote peer"
+                        + " (outbound: by this host; inbound: by the client).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .register(registry);
         failures = Counter.builder()
                 .name(MetricNames.HANDSHAKE_FAILURES)
-                .help("Handshakes that failed, per remote peer and reason: timeout (no SYN-ACK within"
-                        + " --handshake.timeout) or reset (the peer answered the SYN with a RST).")
+                .help("Handshakes that failed, per remote peer and reason: timeout (no answer within"
+                        + " --handshake.timeout) or reset (the SYN was answered with a RST).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER, MetricNames.LABEL_REASON)
                 .register(registry);
     }
 
     @Override
-    public void onOutboundHandshake(int family, long remoteHi, long remoteLo, int remotePort, long rttNanos,
-            long connectNanos) {
-        PeerSeries series = outbound(family, remoteHi, remoteLo);
+    public void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+            long rttNanos, long connectNanos) {
+        PeerSeries series = series(direction, family, remoteHi, remoteLo);
         if (rttNanos >= 0) {
             series.rtt.observe(rttNanos / 1e9);
         }
@@ -74,22 +87,28 @@ public final class PeerMetrics implements HandshakeListener {
     }
 
     @Override
-    public void onOutboundSynRetransmit(int family, long remoteHi, long remoteLo, int remotePort) {
-        outbound(family, remoteHi, remoteLo).synRetransmits.inc();
+    public void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos) {
+        series(Direction.INBOUND, family, remoteHi, remoteLo).synToSynAck.observe(nanos / 1e9);
     }
 
     @Override
-    public void onOutboundFailure(int family, long remoteHi, long remoteLo, int remotePort, Failure failure) {
-        PeerSeries series = outbound(family, remoteHi, remoteLo);
-        series.failures[failure.ordinal()].inc();
+    public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
+        series(direction, family, remoteHi, remoteLo).synRetransmits.inc();
     }
 
-    private PeerSeries outbound(int family, long hi, long lo) {
+    @Override
+    public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+            Failure failure) {
+        series(direction, family, remoteHi, remoteLo).failures[failure.ordinal()].inc();
+    }
+
+    private PeerSeries series(Direction direction, int family, long hi, long lo) {
+        Map<PeerKey, PeerSeries> cache = direction == Direction.OUTBOUND ? outbound : inbound;
         lookup.set(family, hi, lo);
-        PeerSeries series = outbound.get(lookup);
+        PeerSeries series = cache.get(lookup);
         if (series == null) {
-            series = new PeerSeries(MetricNames.DIRECTION_OUTBOUND, PeerAddressFormat.format(family, hi, lo));
-            outbound.put(lookup.copy(), series);
+            series = new PeerSeries(direction, PeerAddressFormat.format(family, hi, lo));
+            cache.put(lookup.copy(), series);
         }
         return series;
     }
@@ -98,15 +117,18 @@ public final class PeerMetrics implements HandshakeListener {
     private final class PeerSeries {
         final DistributionDataPoint rtt;
         final DistributionDataPoint connect;
+        /** inbound only */
+        final DistributionDataPoint synToSynAck;
         final CounterDataPoint synRetransmits;
         final CounterDataPoint[] failures = new CounterDataPoint[Failure.values().length];
 
-        PeerSeries(String direction, String peer) {
-            rtt = PeerMetrics.this.rtt.labelValues(direction, peer);
-            connect = PeerMetrics.this.connect.labelValues(direction, peer);
-            synRetransmits = PeerMetrics.this.synRetransmits.labelValues(direction, peer);
+        PeerSeries(Direction direction, String peer) {
+            rtt = PeerMetrics.this.rtt.labelValues(direction.label, peer);
+            connect = PeerMetrics.this.connect.labelValues(direction.label, peer);
+            synToSynAck = direction == Direction.INBOUND ? PeerMetrics.this.synToSynAck.labelValues(peer) : null;
+            synRetransmits = PeerMetrics.this.synRetransmits.labelValues(direction.label, peer);
             for (Failure failure : Failure.values()) {
-                failures[failure.ordinal()] = PeerMetrics.this.failures.labelValues(direction, peer, failure.label);
+                failures[failure.ordinal()] = PeerMetrics.this.failures.labelValues(direction.label, peer, failure.label);
             }
         }
     }

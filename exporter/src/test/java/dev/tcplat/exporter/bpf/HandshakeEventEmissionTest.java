@@ -276,6 +276,44 @@ class HandshakeEventEmissionTest {
     }
 
     @Test
+    void ingressAckCompletingAnAnsweredHandshakeIsEmittedOnce() throws ProbeException {
+        Tcp synAck = new Tcp().ports(443, 40100).flags(SYN | ACK).seq(0x70000000L).ack(501);
+        Tcp wrongAck = new Tcp().ports(40100, 443).flags(ACK).seq(501).ack(0x70000005L);
+        Tcp handshakeAck = new Tcp().ports(40100, 443).flags(ACK).seq(501).ack(0x70000001L);
+
+        assertThat(single(run(ProgramVariant.EGRESS_ETH, v4(V4_SERVER, V4_CLIENT, synAck))).kind())
+                .isEqualTo(EventLayout.KIND_SYNACK);
+        assertThat(run(ProgramVariant.INGRESS_ETH, v4(V4_CLIENT, V4_SERVER, wrongAck))).isEmpty();
+        Event e = single(run(ProgramVariant.INGRESS_ETH, v4(V4_CLIENT, V4_SERVER, handshakeAck)));
+        assertThat(run(ProgramVariant.INGRESS_ETH, v4(V4_CLIENT, V4_SERVER, handshakeAck)))
+                .as("the entry is gone once matched").isEmpty();
+
+        assertThat(e.kind()).isEqualTo(EventLayout.KIND_ACK);
+        assertThat(e.direction()).isEqualTo(EventLayout.DIR_INGRESS);
+        assertThat(e.saddr()).isEqualTo(padded(V4_CLIENT));
+        assertThat(e.sport()).isEqualTo(40100);
+        assertThat(e.ack()).isEqualTo(0x70000001L);
+    }
+
+    @Test
+    void forgottenSynAckNoLongerWaitsForItsAck() throws ProbeException {
+        Tcp synAck = new Tcp().ports(443, 40200).flags(SYN | ACK).seq(9000).ack(77);
+        Tcp handshakeAck = new Tcp().ports(40200, 443).flags(ACK).seq(77).ack(9001).payload(10);
+        byte[] ack6 = ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, handshakeAck.bytes()));
+        run(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_SERVER, V6_CLIENT, synAck.bytes())));
+
+        java.nio.ByteBuffer server = java.nio.ByteBuffer.wrap(V6_SERVER);
+        java.nio.ByteBuffer client = java.nio.ByteBuffer.wrap(V6_CLIENT);
+        probe.forgetSynAck(6, server.getLong(0), server.getLong(8), 443, client.getLong(0), client.getLong(8), 40200);
+
+        assertThat(run(ProgramVariant.INGRESS_ETH, ack6)).isEmpty();
+    }
+
+    private static byte[] v4(byte[] src, byte[] dst, Tcp tcp) {
+        return ethernet(ETH_P_IP, ipv4(src, dst, tcp.bytes()));
+    }
+
+    @Test
     void otherProtocolsEmitNothing() throws ProbeException {
         byte[] udp = ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER, 17, new Tcp().bytes(), 0, 0));
         byte[] icmp6 = ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, 58, new Tcp().bytes(), List.of()));

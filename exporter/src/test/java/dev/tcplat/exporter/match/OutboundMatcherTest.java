@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class HandshakeMatcherTest {
+class OutboundMatcherTest {
     private static final long LOCAL_HI = 0x0ad3000100000000L; // 10.211.0.1
     private static final long REMOTE_HI = 0x0ad3000200000000L; // 10.211.0.2
     private static final long TIMEOUT = 10_000_000_000L;
     private static final long SECOND = 1_000_000_000L;
 
     private final RecordingListener listener = new RecordingListener();
-    private final HandshakeMatcher matcher = new HandshakeMatcher(1024, TIMEOUT, listener);
+    private final OutboundMatcher matcher = new OutboundMatcher(1024, TIMEOUT, listener);
 
     private void syn(int localPort, int seq, long ts) {
         matcher.onEgressSyn(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, seq, false, 0, ts);
@@ -35,7 +35,7 @@ class HandshakeMatcherTest {
 
     private long onlyRtt() {
         assertThat(listener.of("handshake")).hasSize(1);
-        return listener.of("handshake").get(0).rttNanos();
+        return listener.of("handshake").get(0).nanos();
     }
 
     @Test
@@ -44,7 +44,7 @@ class HandshakeMatcherTest {
         synAck(40000, 1001, 5_000 + 1_234_567);
 
         assertThat(listener.outcomes).containsExactly(
-                new RecordingListener.Outcome("handshake", 4, REMOTE_HI, 0, 443, 1_234_567, 1_234_567));
+                new RecordingListener.Outcome("handshake", Direction.OUTBOUND, 4, REMOTE_HI, 0, 443, 1_234_567, 1_234_567));
         assertThat(matcher.pendingCount()).isZero();
         assertThat(matcher.matched()).isEqualTo(1);
     }
@@ -101,7 +101,7 @@ class HandshakeMatcherTest {
 
         assertThat(listener.of("retransmit")).hasSize(1);
         RecordingListener.Outcome handshake = listener.of("handshake").get(0);
-        assertThat(handshake.rttNanos()).as("Karn's rule").isEqualTo(-1);
+        assertThat(handshake.nanos()).as("Karn's rule").isEqualTo(-1);
         assertThat(handshake.connectNanos()).isEqualTo(SECOND + 300_000);
         assertThat(matcher.ambiguousRtt()).isEqualTo(1);
     }
@@ -159,9 +159,9 @@ class HandshakeMatcherTest {
     void failedHandshakeIsForgottenAfterTheLateAnswerWindow() {
         syn(40000, 1000, 0);
         matcher.expire(TIMEOUT + 1);
-        matcher.expire(HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 1);
+        matcher.expire(OutboundMatcher.LATE_ANSWER_WINDOW_NS + 1);
 
-        synAck(40000, 1001, HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 2);
+        synAck(40000, 1001, OutboundMatcher.LATE_ANSWER_WINDOW_NS + 2);
         assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
         assertThat(listener.of("timeout")).hasSize(1);
     }
@@ -181,7 +181,7 @@ class HandshakeMatcherTest {
 
     @Test
     void fullTableKeepsWhatIsWaitingAndCountsTheRejectedSyn() {
-        HandshakeMatcher small = new HandshakeMatcher(2, TIMEOUT, listener);
+        OutboundMatcher small = new OutboundMatcher(2, TIMEOUT, listener);
         small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
         small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
         small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, 0);
@@ -194,7 +194,7 @@ class HandshakeMatcherTest {
 
     @Test
     void failedHandshakesMakeRoomWhenTheTableIsFull() {
-        HandshakeMatcher small = new HandshakeMatcher(2, TIMEOUT, listener);
+        OutboundMatcher small = new OutboundMatcher(2, TIMEOUT, listener);
         small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
         small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
         small.expire(TIMEOUT + 1);
@@ -213,7 +213,7 @@ class HandshakeMatcherTest {
         matcher.onIngressSynAck(6, hi, 1, 40000, hi, 3, 443, 2001, false, 0, 150);
         matcher.onIngressSynAck(6, hi, 1, 40000, hi, 2, 443, 1001, false, 0, 400);
 
-        assertThat(listener.outcomes).extracting(RecordingListener.Outcome::remoteLo, RecordingListener.Outcome::rttNanos)
+        assertThat(listener.outcomes).extracting(RecordingListener.Outcome::remoteLo, RecordingListener.Outcome::nanos)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 50L), org.assertj.core.groups.Tuple.tuple(2L, 300L));
     }
 

@@ -3,10 +3,10 @@ package dev.tcplat.exporter.match;
 import dev.tcplat.exporter.match.HandshakeListener.Failure;
 
 /**
- * Pairs handshake packets into latency samples and outcomes. Pure Java, driven by one thread (the
- * drainer), allocation-free per event.
+ * Pairs the handshake packets of connections this host opens into latency samples and outcomes.
+ * Pure Java, driven by one thread (the drainer), allocation-free per event.
  *
- * <p>Outbound connections: an egress SYN (this host → peer) opens a pending entry keyed on the
+ * <p>An egress SYN (this host → peer) opens a pending entry keyed on the
  * tuple as seen from this host; the ingress SYN-ACK of the reversed tuple closes it — but only if
  * it acknowledges exactly that SYN ({@code ack == seq + 1} modulo 2^32, RFC 9293 §3.4), so a stray
  * or stale SYN-ACK on a reused tuple is never paired with the wrong connection.
@@ -24,7 +24,7 @@ import dev.tcplat.exporter.match.HandshakeListener.Failure;
  * <p>Counters are written by the drain thread only and read by scrapes; volatile makes each read
  * see a recent value.
  */
-public final class HandshakeMatcher {
+public final class OutboundMatcher {
     /**
      * Linux gives up on a SYN after tcp_syn_retries (6) retransmissions with a doubling timeout
      * starting at 1 s: 1+2+4+8+16+32+64 = 127 s after the first SYN. Past that, no answer can
@@ -45,9 +45,8 @@ public final class HandshakeMatcher {
     private volatile long lateSynAcks;
     private volatile long evictedTableFull;
     private volatile long evictedReplaced;
-    private volatile long inboundIgnored;
 
-    public HandshakeMatcher(int capacity, long timeoutNanos, HandshakeListener listener) {
+    public OutboundMatcher(int capacity, long timeoutNanos, HandshakeListener listener) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeoutNanos + " ns");
         }
@@ -66,7 +65,7 @@ public final class HandshakeMatcher {
             }
         } else if (pending.seq(slot) == seq) {
             pending.retransmitted(slot, tsNs, hasTs, tsval);
-            listener.onOutboundSynRetransmit(family, remoteHi, remoteLo, remotePort);
+            listener.onSynRetransmit(Direction.OUTBOUND, family, remoteHi, remoteLo, remotePort);
         } else {
             // Same tuple, new initial sequence number: the old attempt is over (port reuse).
             if (!pending.failed(slot)) {
@@ -115,7 +114,7 @@ public final class HandshakeMatcher {
         if (rtt < 0) {
             ambiguousRtt++;
         }
-        listener.onOutboundHandshake(family, remoteHi, remoteLo, remotePort, rtt, connect);
+        listener.onHandshake(Direction.OUTBOUND, family, remoteHi, remoteLo, remotePort, rtt, connect);
     }
 
     /** The RTT of the SYN this SYN-ACK answers, or -1 when that can not be known. */
@@ -147,13 +146,8 @@ public final class HandshakeMatcher {
         boolean alreadyCounted = pending.failed(slot);
         pending.remove(slot);
         if (!alreadyCounted) {
-            listener.onOutboundFailure(family, remoteHi, remoteLo, remotePort, Failure.RESET);
+            listener.onFailure(Direction.OUTBOUND, family, remoteHi, remoteLo, remotePort, Failure.RESET);
         }
-    }
-
-    /** Ingress SYNs and egress SYN-ACKs belong to inbound connections, not measured yet. */
-    public void onInboundHandshakePacket() {
-        inboundIgnored++;
     }
 
     /**
@@ -169,14 +163,14 @@ public final class HandshakeMatcher {
         long age = sweepNow - table.firstSynNs(slot);
         if (age > Math.max(LATE_ANSWER_WINDOW_NS, timeoutNanos)) {
             if (!table.failed(slot)) {
-                listener.onOutboundFailure(table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
+                listener.onFailure(Direction.OUTBOUND, table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
                         table.remotePort(slot), Failure.TIMEOUT);
             }
             return true;
         }
         if (age > timeoutNanos && !table.failed(slot)) {
             table.markFailed(slot);
-            listener.onOutboundFailure(table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
+            listener.onFailure(Direction.OUTBOUND, table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
                     table.remotePort(slot), Failure.TIMEOUT);
         }
         return false;
@@ -213,9 +207,5 @@ public final class HandshakeMatcher {
 
     public long evictedReplaced() {
         return evictedReplaced;
-    }
-
-    public long inboundIgnored() {
-        return inboundIgnored;
     }
 }
