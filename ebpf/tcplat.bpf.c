@@ -6,12 +6,15 @@
  *
  * Every packet goes on unchanged: the programs return TC_ACT_UNSPEC, which
  * is TCX_NEXT under TCX and "continue with the next filter" under clsact.
- * Only SYN and SYN-ACK packets without RST or FIN produce an event; all other
- * traffic costs the header parse and nothing more.
+ * Only handshake packets produce an event: SYN, SYN-ACK, a RST refusing a
+ * SYN, and the ingress ACK completing a handshake this host answered. All
+ * other traffic costs the header parse and nothing more, plus one hash lookup
+ * per ingress ACK while answered handshakes wait for their ACK.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
-#include "include/tcplat_abi.h"
+#include <asm-generic/errno-base.h>
+#include "tcplat_abi.h"
 #include "parsing.bpf.h"
 
 /* Replaced by the shim with the configured size before load. */
@@ -29,12 +32,28 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Handshakes this host answered (egress SYN-ACK), waiting for the client's
+ * ACK. Userspace deletes entries whose ACK never came (tcplat_forget_synack),
+ * so the map holds live handshakes only; a full map is counted. */
+#define SYNACKS_DEFAULT_ENTRIES 65536
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SYNACKS_DEFAULT_ENTRIES);
+	__type(key, struct tcplat_flow_key);
+	__type(value, __u32);
+} synacks SEC(".maps");
+
+/* Entries in synacks. While zero, ingress ACKs skip the lookup: an idle
+ * server pays nothing for inbound measurement. */
+__u64 synacks_waiting = 0;
+
 static __always_inline void count(__u32 idx)
 {
 	__u64 *val = bpf_map_lookup_elem(&counters, &idx);
 
 	if (val)
-		*val += 1;  /* per-CPU slot; TC programs do not nest on one CPU */
+		*val += 1;  /* per-CPU slot, and TC runs with BH disabled: no race */
 }
 
 /* Offsets reach emit_handshake() as unknown scalars, and the verifier only
@@ -42,8 +61,41 @@ static __always_inline void count(__u32 idx)
  * parsers never produce more than 14 + 2 * 4 + 40 + 6 * 2048 = 12350. */
 #define HDR_OFF_MASK 0x3fff
 
+/* The flow as seen from this host: on egress the packet's source is local,
+ * on ingress its destination. */
+static __always_inline void flow_key(struct tcplat_flow_key *key, const struct iphdr *iph,
+				     const struct ipv6hdr *ip6h, const struct tcphdr *th, bool egress)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	if (iph) {
+		__builtin_memcpy(key->local, egress ? &iph->saddr : &iph->daddr, 4);
+		__builtin_memcpy(key->remote, egress ? &iph->daddr : &iph->saddr, 4);
+		key->family = 4;
+	} else if (ip6h) {
+		__builtin_memcpy(key->local, egress ? &ip6h->saddr : &ip6h->daddr, 16);
+		__builtin_memcpy(key->remote, egress ? &ip6h->daddr : &ip6h->saddr, 16);
+		key->family = 6;
+	}
+	key->local_port = bpf_ntohs(egress ? th->source : th->dest);
+	key->remote_port = bpf_ntohs(egress ? th->dest : th->source);
+}
+
+/* An egress SYN-ACK: wait for the client's ACK. A retransmitted SYN-ACK
+ * finds its entry already there; a reused tuple gets the new sequence. */
+static __always_inline void remember_synack(const struct tcplat_flow_key *key, __u32 seq)
+{
+	long err = bpf_map_update_elem(&synacks, key, &seq, BPF_NOEXIST);
+
+	if (err == 0)
+		__sync_fetch_and_add(&synacks_waiting, 1);
+	else if (err == -EEXIST)
+		bpf_map_update_elem(&synacks, key, &seq, BPF_EXIST);
+	else
+		count(TCPLAT_CNT_SYNACK_TABLE_FULL);
+}
+
 /*
- * The handshake path, for SYN and SYN-ACK only. A global (non-static,
+ * The handshake path, for SYN, SYN-ACK, RST and (while SYN-ACKs wait) ingress ACK only. A global (non-static,
  * noinline) function is verified once, on its own, with its arguments as
  * unknown scalars; inlined into the handler, the option loop would be
  * re-verified for every way the parsers can reach it (VLAN depths times IPv6
@@ -62,7 +114,9 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	struct ipv6hdr *ip6h = NULL;
 	struct tcphdr *th;
 	__u32 tsval = 0, tsecr = 0, hdrlen;
-	__u8 flags, ev_flags = 0;
+	struct tcplat_flow_key key;
+	__u32 *synack_seq;
+	__u8 flags, kind, ev_flags = 0;
 
 	/* masks rather than range checks, which clang merges into one compare
 	 * the verifier cannot follow */
@@ -87,6 +141,27 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	hdrlen = th->doff * 4;
 	if (hdrlen < sizeof(*th) || l4_off + hdrlen > skb->len)
 		return -1;
+	flow_key(&key, iph, ip6h, th, direction == TCPLAT_DIR_EGRESS);
+	if (!(flags & (TCP_FL_SYN | TCP_FL_RST))) {
+		/* an ingress ACK: does it complete a handshake we answered? */
+		synack_seq = bpf_map_lookup_elem(&synacks, &key);
+		if (!synack_seq || bpf_ntohl(th->ack_seq) != *synack_seq + 1)
+			return -1;
+		if (bpf_map_delete_elem(&synacks, &key) == 0)
+			__sync_fetch_and_sub(&synacks_waiting, 1);
+		kind = TCPLAT_EV_ACK;
+	} else if (flags & TCP_FL_RST) {
+		/* A RST refusing a SYN has SEQ 0 and acknowledges the SYN (RFC 9293
+		 * §3.10.7.1); a RST ending an established connection carries a real
+		 * sequence number and is not part of a handshake. */
+		if (th->seq != 0)
+			return -1;
+		kind = TCPLAT_EV_RST;
+	} else {
+		kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
+	}
+	if (kind == TCPLAT_EV_SYNACK && direction == TCPLAT_DIR_EGRESS)
+		remember_synack(&key, bpf_ntohl(th->seq));
 
 	/* before the reserve: an uncommitted record holds back the reader */
 	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
@@ -118,7 +193,7 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	e->ifindex = skb->ifindex;
 	e->sport = bpf_ntohs(th->source);
 	e->dport = bpf_ntohs(th->dest);
-	e->kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
+	e->kind = kind;
 	e->direction = direction;
 	e->tcp_flags = flags;
 	e->flags = ev_flags;
@@ -162,7 +237,18 @@ static __always_inline int handle(struct __sk_buff *skb, const bool l3, const __
 
 	l4_off = c.off;
 	flags = parse_tcphdr(&c);
-	if (flags < 0 || (flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_FIN)) != TCP_FL_SYN)
+	if (flags < 0)
+		return TC_ACT_UNSPEC;
+	/* the common case, one test: neither SYN nor RST */
+	if (!(flags & (TCP_FL_SYN | TCP_FL_RST))) {
+		if (direction == TCPLAT_DIR_INGRESS && (flags & (TCP_FL_ACK | TCP_FL_FIN)) == TCP_FL_ACK &&
+		    *(volatile __u64 *)&synacks_waiting)
+			emit_handshake(skb, l3_off, l4_off, version, direction);
+		return TC_ACT_UNSPEC;
+	}
+	/* SYN or SYN-ACK; or RST+ACK, the answer refusing a SYN */
+	if ((flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_FIN)) != TCP_FL_SYN &&
+	    (flags & (TCP_FL_SYN | TCP_FL_RST | TCP_FL_ACK | TCP_FL_FIN)) != (TCP_FL_RST | TCP_FL_ACK))
 		return TC_ACT_UNSPEC;
 
 	emit_handshake(skb, l3_off, l4_off, version, direction);

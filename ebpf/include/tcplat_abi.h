@@ -7,7 +7,7 @@
  *  - every field has a fixed offset and explicit padding; the size is asserted;
  *  - byte order is converted once, in BPF: ports, seq, ack and TCP timestamps
  *    are host order; addresses stay as the bytes that were on the wire;
- *  - any change to this layout bumps TCPLAT_ABI_VERSION, and the exporter
+ *  - any change to this layout or to the event kinds bumps TCPLAT_ABI_VERSION, and the exporter
  *    refuses to start when the shim reports a version or size it does not know.
  */
 #ifndef TCPLAT_ABI_H
@@ -20,12 +20,14 @@
 #include <assert.h>
 #endif
 
-#define TCPLAT_ABI_VERSION 1
+#define TCPLAT_ABI_VERSION 2
 
 /* What the kernel saw. Only handshake packets produce an event. */
 enum tcplat_event_kind {
 	TCPLAT_EV_SYN = 1,     /* SYN without ACK */
 	TCPLAT_EV_SYNACK = 2,  /* SYN with ACK */
+	TCPLAT_EV_RST = 3,     /* RST+ACK with SEQ 0: a SYN refused */
+	TCPLAT_EV_ACK = 4,     /* ingress ACK completing a handshake this host answered */
 };
 
 /* Which hook emitted the event. */
@@ -43,6 +45,7 @@ enum tcplat_event_flags {
 /* Indexes of the per-CPU counter array the shim sums for userspace. */
 enum tcplat_counter {
 	TCPLAT_CNT_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve() failed: event lost */
+	TCPLAT_CNT_SYNACK_TABLE_FULL = 1, /* an egress SYN-ACK found the synacks map full */
 	TCPLAT_CNT__MAX = 4,         /* array size; spare slots keep the ABI stable */
 };
 
@@ -70,6 +73,22 @@ struct tcplat_event {
 };
 
 #define TCPLAT_EVENT_SIZE 72
+
+/*
+ * Key of the synacks map: a SYN-ACK this host sent, as seen from this host,
+ * waiting for the client's ACK. The value is the SYN-ACK's sequence number
+ * (host order). Ports are host order, addresses wire bytes as in the event.
+ */
+struct tcplat_flow_key {
+	__u8 local[16];     /*  0 */
+	__u8 remote[16];    /* 16 */
+	__u16 local_port;   /* 32 */
+	__u16 remote_port;  /* 34 */
+	__u8 family;        /* 36 */
+	__u8 pad[3];        /* 37: zero */
+};
+
+_Static_assert(sizeof(struct tcplat_flow_key) == 40, "struct tcplat_flow_key layout changed");
 
 _Static_assert(sizeof(struct tcplat_event) == TCPLAT_EVENT_SIZE,
 	       "struct tcplat_event layout changed: bump TCPLAT_ABI_VERSION and EventLayout.java");

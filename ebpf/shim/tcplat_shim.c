@@ -45,11 +45,11 @@
 #endif
 
 /*
- * Legacy clsact filters: priority 0x7c1 and handle 0x7c1a7 are ours and only
- * ours, so a filter found there is either this handle's or a leftover of an
- * earlier run. A small priority runs before filters added with tc's default
- * (49152) or by libbpf's auto-allocation, so we see packets before anything
- * that redirects or drops them; 1 is avoided because many tools use it.
+ * Legacy clsact filters: priority 0x7c1 (1985) with handle 0x7c1a7 is ours
+ * and only ours, so a filter found there is either this handle's or a
+ * leftover of an earlier run. The priority is low enough to run before
+ * filters that got the kernel's automatic priority (49152 and down) and
+ * stays clear of 1, which many tools use.
  */
 #define TCPLAT_TC_PRIORITY 0x7c1
 #define TCPLAT_TC_HANDLE 0x7c1a7
@@ -81,6 +81,9 @@ struct tcplat {
 	struct bpf_object *obj;
 	struct bpf_program *progs[PROG_COUNT];
 	int counters_fd;
+	int synacks_fd;
+	/* the program's synacks_waiting, mapped: libbpf keeps .bss mmap()ed */
+	__u64 *synacks_waiting;
 	struct ring_buffer *rb;
 
 	/* Drain state, touched only by the polling thread. */
@@ -189,7 +192,9 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size != TCPLAT_EVENT_SIZE) {
 		/* cannot happen with a matching object; skip rather than misparse */
-		t->bad_records++;
+		if (!t->bad_records++)
+			fprintf(stderr, "tcplat: skipping ring records of %zu bytes, expected %d: the BPF object and "
+				"libtcplat.so come from different builds\n", size, TCPLAT_EVENT_SIZE);
 		return 0;
 	}
 	memcpy(t->out + (size_t)t->out_count * TCPLAT_EVENT_SIZE, data, TCPLAT_EVENT_SIZE);
@@ -204,7 +209,7 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tcplat");
 	long page = sysconf(_SC_PAGESIZE);
-	struct bpf_map *events, *counters;
+	struct bpf_map *events, *counters, *synacks, *map;
 	struct tcplat *t;
 	unsigned int i;
 	int err;
@@ -239,7 +244,8 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 	}
 	events = bpf_object__find_map_by_name(t->obj, "events");
 	counters = bpf_object__find_map_by_name(t->obj, "counters");
-	if (!events || !counters) {
+	synacks = bpf_object__find_map_by_name(t->obj, "synacks");
+	if (!events || !counters || !synacks) {
 		err = fail(-ENOENT, "the BPF object lacks the events or counters map: the object and libtcplat.so come from different builds");
 		goto err_close;
 	}
@@ -264,6 +270,18 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 		goto err_close;
 	}
 	t->counters_fd = bpf_map__fd(counters);
+	t->synacks_fd = bpf_map__fd(synacks);
+	bpf_object__for_each_map(map, t->obj) {
+		const char *name = bpf_map__name(map);
+		size_t len = strlen(name), value_size;
+
+		if (len >= 4 && !strcmp(name + len - 4, ".bss"))
+			t->synacks_waiting = (__u64 *)bpf_map__initial_value(map, &value_size);
+	}
+	if (!t->synacks_waiting) {
+		err = fail(-ENOENT, "the BPF object's .bss is not memory-mapped: the kernel lacks BPF_F_MMAPABLE (Linux 5.5+)");
+		goto err_close;
+	}
 
 	t->rb = ring_buffer__new(bpf_map__fd(events), on_record, t, NULL);
 	if (!t->rb) {
@@ -592,6 +610,29 @@ API int tcplat_poll(struct tcplat *t, void *buf, int max_events, int timeout_ms)
 		return fail(n, "reading the ring buffer failed (%s)", strerror(-n));
 	}
 	return t->out_count;
+}
+
+API int tcplat_forget_synack(struct tcplat *t, int family, const void *local, const void *remote,
+			     int local_port, int remote_port)
+{
+	struct tcplat_flow_key key;
+
+	if (!t || !local || !remote || (family != 4 && family != 6))
+		return fail(-EINVAL, "tcplat_forget_synack: needs a handle, family 4 or 6 and both addresses");
+	memset(&key, 0, sizeof(key));
+	memcpy(key.local, local, family == 4 ? 4 : 16);
+	memcpy(key.remote, remote, family == 4 ? 4 : 16);
+	key.local_port = local_port;
+	key.remote_port = remote_port;
+	key.family = family;
+	if (bpf_map_delete_elem(t->synacks_fd, &key)) {
+		if (errno == ENOENT)
+			return 0;  /* its ACK came after all, or the kernel never stored it */
+		return fail(-errno, "deleting a synacks entry failed (%s)", strerror(errno));
+	}
+	/* the same counter the program updates with atomic adds */
+	__atomic_fetch_sub(t->synacks_waiting, 1, __ATOMIC_RELAXED);
+	return 1;
 }
 
 API int64_t tcplat_counter(struct tcplat *t, int idx)

@@ -57,6 +57,12 @@ int tcplat_detach(struct tcplat *t, int ifindex);
  * number of records copied (0 on timeout or EINTR) or -errno. */
 int tcplat_poll(struct tcplat *t, void *buf, int max_events, int timeout_ms);
 
+/* Deletes the synacks entry (struct tcplat_flow_key fields) of a handshake
+ * this host answered whose ACK never came. Returns 1 if there was one, 0 if
+ * not, or -errno. local and remote point to 16 bytes each. */
+int tcplat_forget_synack(struct tcplat *t, int family, const void *local, const void *remote,
+			 int local_port, int remote_port);
+
 /* Sum over CPUs of counter idx (enum tcplat_counter), or -errno. */
 int64_t tcplat_counter(struct tcplat *t, int idx);
 

@@ -2,12 +2,13 @@ package dev.tcplat.exporter;
 
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.bpf.Drainer;
-import dev.tcplat.exporter.bpf.EventLayout;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
-import dev.tcplat.exporter.match.HandshakeMatcher;
-import dev.tcplat.exporter.metrics.RttRecorder;
+import dev.tcplat.exporter.bpf.EventDecoder;
+import dev.tcplat.exporter.match.InboundMatcher;
+import dev.tcplat.exporter.match.OutboundMatcher;
+import dev.tcplat.exporter.metrics.PeerMetrics;
 import dev.tcplat.exporter.metrics.SelfMetrics;
 import dev.tcplat.exporter.web.MetricsServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -58,13 +59,21 @@ final class Exporter implements AutoCloseable {
         }
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        RttRecorder recorder = new RttRecorder(registry);
-        HandshakeMatcher matcher = new HandshakeMatcher(config.pendingCapacity(),
-                config.handshakeTimeout().toNanos(), recorder);
-        Drainer drainer = new Drainer(probe, matcher, System::nanoTime, onDrainFailure);
-        SelfMetrics.register(registry, matcher, drainer.decoder(), drainer::batches,
-                () -> probe.counter(EventLayout.COUNTER_RINGBUF_FULL), this::attachedSnapshot,
-                Version.exporter(), Version.kernelRelease());
+        PeerMetrics peerMetrics = new PeerMetrics(registry);
+        long timeout = config.handshakeTimeout().toNanos();
+        OutboundMatcher outbound = new OutboundMatcher(config.pendingCapacity(), timeout, peerMetrics);
+        InboundMatcher inbound = new InboundMatcher(config.pendingCapacity(), timeout, peerMetrics,
+                (family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) -> {
+                    try {
+                        probe.forgetSynAck(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+                    } catch (ProbeException e) {
+                        log.warn("{}", e.getMessage());
+                    }
+                });
+        EventDecoder decoder = new EventDecoder(outbound, inbound);
+        Drainer drainer = new Drainer(probe, decoder, System::nanoTime, onDrainFailure);
+        SelfMetrics.register(registry, new SelfMetrics.Sources(outbound, inbound, decoder, drainer::batches,
+                probe::counter, this::attachedSnapshot), Version.exporter(), Version.kernelRelease());
         JvmMetrics.builder().register(registry);
         drainer.start();
         started.add(drainer);

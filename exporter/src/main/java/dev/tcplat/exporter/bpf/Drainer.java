@@ -1,6 +1,5 @@
 package dev.tcplat.exporter.bpf;
 
-import dev.tcplat.exporter.match.HandshakeMatcher;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -9,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the ring buffer and the matcher: it drains batches until the ring is
- * empty, then waits for more with a timeout that doubles as the matcher's expiry tick. Nothing
- * else touches the matcher, so it needs no locks.
+ * The one thread that owns the ring buffer and the matchers: it drains batches until the ring is
+ * empty, then waits for more with a timeout that doubles as the matchers' expiry tick. Nothing
+ * else touches the matchers, so they need no locks.
  *
  * <p>{@link #close()} joins the thread, so the caller may free the ring (close the probe) right
  * after it returns.
@@ -26,7 +25,6 @@ public final class Drainer implements AutoCloseable {
 
     private final EventSource source;
     private final EventDecoder decoder;
-    private final HandshakeMatcher matcher;
     private final LongSupplier monotonicClock;
     private final ByteBuffer buffer;
     private final Thread thread;
@@ -42,10 +40,9 @@ public final class Drainer implements AutoCloseable {
      *     CLOCK_MONOTONIC, and so is System.nanoTime() on Linux, so the two can be compared
      * @param onFailure run once if reading the ring fails; the drainer has stopped by then
      */
-    public Drainer(EventSource source, HandshakeMatcher matcher, LongSupplier monotonicClock, Runnable onFailure) {
+    public Drainer(EventSource source, EventDecoder decoder, LongSupplier monotonicClock, Runnable onFailure) {
         this.source = source;
-        this.matcher = matcher;
-        this.decoder = new EventDecoder(matcher);
+        this.decoder = decoder;
         this.monotonicClock = monotonicClock;
         this.onFailure = onFailure;
         this.buffer = ByteBuffer.allocateDirect(BATCH * EventLayout.EVENT_SIZE).order(ByteOrder.nativeOrder());
@@ -70,7 +67,7 @@ public final class Drainer implements AutoCloseable {
                 long now = monotonicClock.getAsLong();
                 // Expire on a tick even under constant load, when the wait never times out.
                 if (n == 0 || now - nextExpiry >= 0) {
-                    matcher.expire(now);
+                    decoder.expire(now);
                     nextExpiry = now + EXPIRE_EVERY_NS;
                 }
             }
@@ -79,10 +76,6 @@ public final class Drainer implements AutoCloseable {
             running = false;
             onFailure.run();
         }
-    }
-
-    public EventDecoder decoder() {
-        return decoder;
     }
 
     public long batches() {

@@ -22,8 +22,8 @@ final class Errno {
         switch (errno) {
             case EPERM:
             case EACCES:
-                return "run as root, or grant CAP_BPF and CAP_NET_ADMIN"
-                        + " (systemd: AmbientCapabilities=CAP_BPF CAP_NET_ADMIN)";
+                return "run as root, or grant CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON"
+                        + " (systemd: AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON)";
             case ENOMEM:
                 return "raise RLIMIT_MEMLOCK (systemd: LimitMEMLOCK=infinity) or lower --ringbuf.size";
             case ENODEV:

@@ -7,7 +7,7 @@ package dev.tcplat.exporter.bpf;
  * an error instead of garbage latency.
  */
 public final class EventLayout {
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     public static final int EVENT_SIZE = 72;
 
     public static final int TS_NS = 0;
@@ -31,16 +31,22 @@ public final class EventLayout {
     /** enum tcplat_event_kind */
     public static final int KIND_SYN = 1;
     public static final int KIND_SYNACK = 2;
+    public static final int KIND_RST = 3;
+    public static final int KIND_ACK = 4;
 
     /** enum tcplat_direction */
     public static final int DIR_INGRESS = 0;
     public static final int DIR_EGRESS = 1;
+
+    /** TCP header flag bits (tcp_flags) */
+    public static final int TCP_ACK = 0x10;
 
     /** enum tcplat_event_flags */
     public static final int FLAG_HAS_TS = 1;
 
     /** enum tcplat_counter */
     public static final int COUNTER_RINGBUF_FULL = 0;
+    public static final int COUNTER_SYNACK_TABLE_FULL = 1;
 
     private EventLayout() {}
 }

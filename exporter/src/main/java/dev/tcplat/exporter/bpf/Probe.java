@@ -126,6 +126,24 @@ public final class Probe implements EventSource, AutoCloseable {
         return rc;
     }
 
+    /**
+     * Tells the kernel to stop waiting for the client's ACK of an inbound handshake; addresses as
+     * big-endian halves. Called on the drain thread when a handshake fails.
+     */
+    public void forgetSynAck(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
+            int remotePort) throws ProbeException {
+        ensureOpen();
+        int rc = TcplatNative.tcplat_forget_synack(handle, family, address(localHi, localLo),
+                address(remoteHi, remoteLo), localPort, remotePort);
+        if (rc < 0) {
+            throw failure("cannot update the kernel's table of answered handshakes", rc);
+        }
+    }
+
+    private static byte[] address(long hi, long lo) {
+        return ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+    }
+
     /** Sum over CPUs of a kernel counter ({@code EventLayout.COUNTER_*}); -1 once closed. */
     public long counter(int idx) {
         synchronized (this) {

@@ -36,6 +36,9 @@ final class TcplatNative {
     /** {@code buf} must be a direct buffer of at least {@code maxEvents * EVENT_SIZE} bytes. */
     static native int tcplat_poll(Pointer handle, ByteBuffer buf, int maxEvents, int timeoutMs);
 
+    static native int tcplat_forget_synack(Pointer handle, int family, byte[] local, byte[] remote,
+            int localPort, int remotePort);
+
     static native long tcplat_counter(Pointer handle, int idx);
 
     static native int tcplat_test_run(Pointer handle, int program, byte[] frame, int len, int[] retval);

@@ -1,18 +1,43 @@
 package dev.tcplat.exporter.match;
 
 /**
- * Receives what the matcher concludes. Primitive arguments only: it is called on the drain
- * thread for every matched handshake, and must not allocate per call.
+ * Receives what the matchers conclude, one call per outcome. Primitive arguments only: it is
+ * called on the drain thread and must not allocate per call. A remote peer is given as
+ * (family 4 or 6, first and last 8 address bytes big-endian — IPv4 in the top 4 bytes of
+ * {@code remoteHi} — and TCP port).
  */
 public interface HandshakeListener {
+    /** Why a handshake failed. */
+    enum Failure {
+        /** no answer within the handshake timeout (SYN-ACK outbound, ACK inbound) */
+        TIMEOUT("timeout"),
+        /** the SYN was answered with a RST */
+        RESET("reset");
+
+        public final String label;
+
+        Failure(String label) {
+            this.label = label;
+        }
+    }
+
     /**
-     * This host's SYN to a remote peer was answered by the peer's SYN-ACK.
+     * A handshake completed.
      *
-     * @param family 4 or 6
-     * @param remoteHi first 8 bytes of the remote address, big-endian (IPv4 in the top 4 bytes)
-     * @param remoteLo last 8 bytes of the remote address, big-endian
-     * @param remotePort the peer's TCP port
-     * @param rttNanos SYN-ACK arrival minus the answered SYN's departure, kernel clock
+     * @param rttNanos network round trip, kernel clock: outbound SYN → SYN-ACK, inbound SYN-ACK →
+     *     ACK; -1 when retransmissions make it unknowable which packet was answered (Karn's rule)
+     * @param connectNanos from the first SYN to the SYN-ACK (outbound) or ACK (inbound),
+     *     retransmission waits included
      */
-    void onOutboundHandshake(int family, long remoteHi, long remoteLo, int remotePort, long rttNanos);
+    void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+            long rttNanos, long connectNanos);
+
+    /** This host's own delay for an inbound handshake: client's SYN in → this host's SYN-ACK out. */
+    void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos);
+
+    /** A SYN was sent again for a handshake still waiting (by this host outbound, by the client inbound). */
+    void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
+
+    /** A handshake failed; called once per handshake. */
+    void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort, Failure failure);
 }

@@ -27,8 +27,18 @@ public final class PendingTable {
     private final int[] seq;
     private final long[] firstSynNs;
     private final long[] lastSynNs;
+    private final long[] prevSynNs;
+    private final int[] lastTsval;
+    private final int[] prevTsval;
     private final int[] synCount;
+    /** inbound only: this host's SYN-ACK, once sent */
+    private final int[] answerSeq;
+    private final long[] answerNs;
+    private final int[] answerCount;
+    /** bit 0: the latest SYN carried a timestamp; bit 1: the previous one did; bit 2: failed */
+    private final byte[] state;
     private volatile int size;
+    private int failedCount;
 
     public PendingTable(int capacity) {
         if (capacity < 1 || capacity > (1 << 28)) {
@@ -46,8 +56,19 @@ public final class PendingTable {
         seq = new int[slots];
         firstSynNs = new long[slots];
         lastSynNs = new long[slots];
+        prevSynNs = new long[slots];
+        lastTsval = new int[slots];
+        prevTsval = new int[slots];
         synCount = new int[slots];
+        answerSeq = new int[slots];
+        answerNs = new long[slots];
+        answerCount = new int[slots];
+        state = new byte[slots];
     }
+
+    static final int LAST_HAS_TS = 1;
+    static final int PREV_HAS_TS = 2;
+    static final int FAILED = 4;
 
     public int capacity() {
         return capacity;
@@ -76,7 +97,7 @@ public final class PendingTable {
      * already holds {@link #capacity()} entries.
      */
     public int insert(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort,
-            int synSeq, long synNs) {
+            int synSeq, long synNs, boolean hasTs, int tsval) {
         if (fam == EMPTY) {
             throw new IllegalArgumentException("family 0 marks an empty slot");
         }
@@ -94,26 +115,128 @@ public final class PendingTable {
         remoteHi[slot] = rHi;
         remoteLo[slot] = rLo;
         ports[slot] = packedPorts;
-        seq[slot] = synSeq;
-        firstSynNs[slot] = synNs;
-        lastSynNs[slot] = synNs;
-        synCount[slot] = 1;
         size = size + 1;
+        reset(slot, synSeq, synNs, hasTs, tsval);
         return slot;
     }
 
     /** Restarts the entry in {@code slot} for a new connection on the same tuple. */
-    public void reset(int slot, int synSeq, long synNs) {
+    public void reset(int slot, int synSeq, long synNs, boolean hasTs, int tsval) {
+        if (failed(slot)) {
+            failedCount--;
+        }
         seq[slot] = synSeq;
         firstSynNs[slot] = synNs;
         lastSynNs[slot] = synNs;
+        prevSynNs[slot] = synNs;
+        lastTsval[slot] = tsval;
+        prevTsval[slot] = tsval;
         synCount[slot] = 1;
+        answerCount[slot] = 0;
+        state[slot] = (byte) (hasTs ? LAST_HAS_TS : 0);
     }
 
-    /** Records a retransmission of the SYN held in {@code slot}. */
-    public void retransmitted(int slot, long synNs) {
+    /** Records the SYN-ACK this host sent for the entry (inbound handshakes). */
+    public void answered(int slot, int synAckSeq, long synAckNs) {
+        answerSeq[slot] = synAckSeq;
+        answerNs[slot] = synAckNs;
+        answerCount[slot]++;
+    }
+
+    public int answerCount(int slot) {
+        return answerCount[slot];
+    }
+
+    public int answerSeq(int slot) {
+        return answerSeq[slot];
+    }
+
+    public long answerNs(int slot) {
+        return answerNs[slot];
+    }
+
+    public long localHi(int slot) {
+        return localHi[slot];
+    }
+
+    public long localLo(int slot) {
+        return localLo[slot];
+    }
+
+    public int localPort(int slot) {
+        return ports[slot] >>> 16;
+    }
+
+    /**
+     * Records a retransmission of the SYN held in {@code slot}, remembering the previous copy too:
+     * an answer may still be on its way to it.
+     */
+    public void retransmitted(int slot, long synNs, boolean hasTs, int tsval) {
+        prevSynNs[slot] = lastSynNs[slot];
+        prevTsval[slot] = lastTsval[slot];
         lastSynNs[slot] = synNs;
+        lastTsval[slot] = tsval;
+        int flags = state[slot] & FAILED;
+        if ((state[slot] & LAST_HAS_TS) != 0) {
+            flags |= PREV_HAS_TS;
+        }
+        if (hasTs) {
+            flags |= LAST_HAS_TS;
+        }
+        state[slot] = (byte) flags;
         synCount[slot]++;
+    }
+
+    /** Marks the entry as already counted as failed; it lingers only to absorb late packets. */
+    public void markFailed(int slot) {
+        if (!failed(slot)) {
+            state[slot] |= FAILED;
+            failedCount++;
+        }
+    }
+
+    public boolean failed(int slot) {
+        return (state[slot] & FAILED) != 0;
+    }
+
+    public int failedCount() {
+        return failedCount;
+    }
+
+    public boolean lastHasTs(int slot) {
+        return (state[slot] & LAST_HAS_TS) != 0;
+    }
+
+    public boolean prevHasTs(int slot) {
+        return (state[slot] & PREV_HAS_TS) != 0;
+    }
+
+    public int lastTsval(int slot) {
+        return lastTsval[slot];
+    }
+
+    public int prevTsval(int slot) {
+        return prevTsval[slot];
+    }
+
+    public long prevSynNs(int slot) {
+        return prevSynNs[slot];
+    }
+
+    public int family(int slot) {
+        return family[slot];
+    }
+
+    public long remoteHi(int slot) {
+        return remoteHi[slot];
+    }
+
+    public long remoteLo(int slot) {
+        return remoteLo[slot];
+    }
+
+    public int remotePort(int slot) {
+        return ports[slot] & 0xffff;
     }
 
     public int seq(int slot) {
@@ -137,6 +260,9 @@ public final class PendingTable {
      * remaining entry stays reachable from its home slot.
      */
     public void remove(int slot) {
+        if (failed(slot)) {
+            failedCount--;
+        }
         int hole = slot;
         int next = (hole + 1) & mask;
         while (family[next] != EMPTY) {
@@ -151,18 +277,25 @@ public final class PendingTable {
             next = (next + 1) & mask;
         }
         family[hole] = EMPTY;
+        state[hole] = 0;
         size = size - 1;
     }
 
+    /** Decides, per entry, what a sweep does with it. */
+    public interface Sweeper {
+        /** Return true to remove the entry in {@code slot}. */
+        boolean visit(PendingTable table, int slot);
+    }
+
     /**
-     * Removes every entry whose first SYN is older than {@code cutoffNs} and returns how many
-     * went. Runs over the whole slot array; the drain loop calls it on its idle tick.
+     * Offers every entry to {@code sweeper} and removes those it returns true for; returns how
+     * many went. Runs over the whole slot array: the drain loop calls it on its idle tick.
      */
-    public int removeOlderThan(long cutoffNs) {
+    public int sweep(Sweeper sweeper) {
         int removed = 0;
         for (int slot = 0; slot <= mask; slot++) {
             // A removal may shift a later entry into this slot: look at the slot again.
-            while (family[slot] != EMPTY && firstSynNs[slot] - cutoffNs < 0) {
+            while (family[slot] != EMPTY && sweeper.visit(this, slot)) {
                 remove(slot);
                 removed++;
             }
@@ -180,7 +313,14 @@ public final class PendingTable {
         seq[to] = seq[from];
         firstSynNs[to] = firstSynNs[from];
         lastSynNs[to] = lastSynNs[from];
+        prevSynNs[to] = prevSynNs[from];
+        lastTsval[to] = lastTsval[from];
+        prevTsval[to] = prevTsval[from];
         synCount[to] = synCount[from];
+        answerSeq[to] = answerSeq[from];
+        answerNs[to] = answerNs[from];
+        answerCount[to] = answerCount[from];
+        state[to] = state[from];
     }
 
     private static int packPorts(int lPort, int rPort) {

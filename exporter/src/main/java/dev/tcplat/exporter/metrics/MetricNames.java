@@ -6,6 +6,13 @@ package dev.tcplat.exporter.metrics;
  */
 public final class MetricNames {
     public static final String HANDSHAKE_RTT_SECONDS = "tcplat_handshake_rtt_seconds";
+    public static final String CONNECT_DURATION_SECONDS = "tcplat_connect_duration_seconds";
+    public static final String SYN_TO_SYNACK_SECONDS = "tcplat_syn_to_synack_seconds";
+    public static final String SYNACK_TABLE_FULL = "tcplat_kernel_synack_table_full";
+    public static final String ACK_UNMATCHED = "tcplat_ack_unmatched";
+    public static final String HANDSHAKE_FAILURES = "tcplat_handshake_failures";
+    public static final String RTT_AMBIGUOUS = "tcplat_rtt_ambiguous";
+    public static final String SYNACK_LATE = "tcplat_synack_late";
     public static final String EVENTS = "tcplat_events";
     public static final String RINGBUF_DROPPED_EVENTS = "tcplat_ringbuf_dropped_events";
     public static final String PENDING_HANDSHAKES = "tcplat_pending_handshakes";
@@ -24,7 +31,6 @@ public final class MetricNames {
     public static final String LABEL_INTERFACE = "interface";
     public static final String LABEL_MODE = "mode";
 
-    public static final String DIRECTION_OUTBOUND = "outbound";
 
     private MetricNames() {}
 }

@@ -1,12 +1,16 @@
 package dev.tcplat.exporter.metrics;
 
 import dev.tcplat.exporter.bpf.EventDecoder;
-import dev.tcplat.exporter.match.HandshakeMatcher;
+import dev.tcplat.exporter.bpf.EventLayout;
+import dev.tcplat.exporter.match.Direction;
+import dev.tcplat.exporter.match.InboundMatcher;
+import dev.tcplat.exporter.match.OutboundMatcher;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,75 +21,96 @@ import java.util.function.Supplier;
 public final class SelfMetrics {
     private SelfMetrics() {}
 
-    /**
-     * @param ringbufDrops kernel counter of events lost to a full ring buffer
-     * @param attachedInterfaces interface name → attach mode ("tcx" or "tc")
-     */
-    public static void register(PrometheusRegistry registry, HandshakeMatcher matcher, EventDecoder decoder,
-            LongSupplier drainBatches, LongSupplier ringbufDrops, Supplier<Map<String, String>> attachedInterfaces,
-            String version, String kernelRelease) {
+    /** What the self-metrics read from. */
+    public record Sources(
+            OutboundMatcher outbound,
+            InboundMatcher inbound,
+            EventDecoder decoder,
+            LongSupplier drainBatches,
+            /** a kernel counter by EventLayout.COUNTER_* index; negative when unavailable */
+            IntToLongFunction kernelCounter,
+            /** interface name → attach mode ("tcx" or "tc") */
+            Supplier<Map<String, String>> attachedInterfaces) {}
+
+    public static void register(PrometheusRegistry registry, Sources sources, String version, String kernelRelease) {
         CounterWithCallback.builder()
                 .name(MetricNames.EVENTS)
                 .help("Handshake events received from the kernel, by TCP packet kind.")
                 .labelNames(MetricNames.LABEL_KIND)
                 .callback(cb -> {
-                    cb.call(decoder.synEvents(), "syn");
-                    cb.call(decoder.synAckEvents(), "synack");
+                    cb.call(sources.decoder().synEvents(), "syn");
+                    cb.call(sources.decoder().synAckEvents(), "synack");
+                    cb.call(sources.decoder().rstEvents(), "rst");
+                    cb.call(sources.decoder().ackEvents(), "ack");
                 })
                 .register(registry);
-        CounterWithCallback.builder()
-                .name(MetricNames.RINGBUF_DROPPED_EVENTS)
-                .help("Handshake events the kernel could not queue because the ring buffer was full;"
-                        + " raise --ringbuf.size if this grows.")
-                .callback(cb -> {
-                    long drops = ringbufDrops.getAsLong();
-                    if (drops >= 0) {
-                        cb.call(drops);
-                    }
-                })
-                .register(registry);
+        kernelCounter(registry, sources, MetricNames.RINGBUF_DROPPED_EVENTS, EventLayout.COUNTER_RINGBUF_FULL,
+                "Handshake events the kernel could not queue because the ring buffer was full;"
+                        + " raise --ringbuf.size if this grows.");
+        kernelCounter(registry, sources, MetricNames.SYNACK_TABLE_FULL, EventLayout.COUNTER_SYNACK_TABLE_FULL,
+                "SYN-ACKs sent while the kernel's table of answered inbound handshakes was full: their ACK"
+                        + " goes unseen and the handshake counts as a timeout.");
         GaugeWithCallback.builder()
                 .name(MetricNames.PENDING_HANDSHAKES)
-                .help("SYNs sent by this host that are waiting for their SYN-ACK.")
-                .callback(cb -> cb.call(matcher.pendingCount()))
+                .help("Handshakes waiting for their answer, by direction.")
+                .labelNames(MetricNames.LABEL_DIRECTION)
+                .callback(cb -> {
+                    cb.call(sources.outbound().pendingCount(), Direction.OUTBOUND.label);
+                    cb.call(sources.inbound().pendingCount(), Direction.INBOUND.label);
+                })
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.PENDING_EVICTED)
-                .help("Pending SYNs that left the table without an answer: expired (no SYN-ACK within"
-                        + " --handshake.timeout), table_full (not stored, --pending.capacity reached),"
-                        + " replaced (a new connection reused the tuple).")
-                .labelNames(MetricNames.LABEL_REASON)
+                .help("Handshakes the pending tables could not follow: table_full (not stored,"
+                        + " --pending.capacity reached), replaced (a new connection reused the tuple before an"
+                        + " answer).")
+                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_REASON)
                 .callback(cb -> {
-                    cb.call(matcher.evictedExpired(), "expired");
-                    cb.call(matcher.evictedTableFull(), "table_full");
-                    cb.call(matcher.evictedReplaced(), "replaced");
+                    cb.call(sources.outbound().evictedTableFull(), Direction.OUTBOUND.label, "table_full");
+                    cb.call(sources.outbound().evictedReplaced(), Direction.OUTBOUND.label, "replaced");
+                    cb.call(sources.inbound().evictedTableFull(), Direction.INBOUND.label, "table_full");
                 })
                 .register(registry);
         CounterWithCallback.builder()
-                .name(MetricNames.SYN_RETRANSMITS)
-                .help("SYNs this host sent again for a connection already waiting for its SYN-ACK.")
-                .callback(cb -> cb.call(matcher.synRetransmits()))
+                .name(MetricNames.RTT_AMBIGUOUS)
+                .help("Completed handshakes with no RTT sample: a retransmission made the answered packet"
+                        + " unknowable (Karn's rule).")
+                .labelNames(MetricNames.LABEL_DIRECTION)
+                .callback(cb -> {
+                    cb.call(sources.outbound().ambiguousRtt(), Direction.OUTBOUND.label);
+                    cb.call(sources.inbound().ambiguousRtt(), Direction.INBOUND.label);
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name(MetricNames.SYNACK_LATE)
+                .help("SYN-ACKs that arrived after their outbound handshake was already counted as a timeout.")
+                .callback(cb -> cb.call(sources.outbound().lateSynAcks()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.SYNACK_ACK_MISMATCH)
-                .help("SYN-ACKs for a pending tuple whose ack did not acknowledge the pending SYN.")
-                .callback(cb -> cb.call(matcher.ackMismatches()))
+                .help("SYN-ACKs for a pending outbound tuple whose ack did not acknowledge the pending SYN.")
+                .callback(cb -> cb.call(sources.outbound().ackMismatches()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.SYNACK_UNMATCHED)
-                .help("Incoming SYN-ACKs with no pending SYN (answered after expiry, or a SYN not seen).")
-                .callback(cb -> cb.call(matcher.unmatchedSynAcks()))
+                .help("Incoming SYN-ACKs with no pending SYN (answered after it was forgotten, or a SYN not seen).")
+                .callback(cb -> cb.call(sources.outbound().unmatchedSynAcks()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name(MetricNames.ACK_UNMATCHED)
+                .help("Handshake-completing ACKs the kernel reported with no matching inbound handshake.")
+                .callback(cb -> cb.call(sources.inbound().unmatchedAcks()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.DRAIN_BATCHES)
                 .help("Non-empty batches read from the ring buffer (one native call each).")
-                .callback(cb -> cb.call(drainBatches.getAsLong()))
+                .callback(cb -> cb.call(sources.drainBatches().getAsLong()))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name(MetricNames.INTERFACE_ATTACHED)
                 .help("1 for each interface the TC program is attached to, with the attach mode (tcx or tc).")
                 .labelNames(MetricNames.LABEL_INTERFACE, MetricNames.LABEL_MODE)
-                .callback(cb -> attachedInterfaces.get().forEach((name, mode) -> cb.call(1, name, mode)))
+                .callback(cb -> sources.attachedInterfaces().get().forEach((name, mode) -> cb.call(1, name, mode)))
                 .register(registry);
         Info buildInfo = Info.builder()
                 .name(MetricNames.BUILD_INFO)
@@ -93,5 +118,19 @@ public final class SelfMetrics {
                 .labelNames("version", "kernel")
                 .register(registry);
         buildInfo.setLabelValues(version, kernelRelease);
+    }
+
+    private static void kernelCounter(PrometheusRegistry registry, Sources sources, String name, int index,
+            String help) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> {
+                    long value = sources.kernelCounter().applyAsLong(index);
+                    if (value >= 0) {
+                        cb.call(value);
+                    }
+                })
+                .register(registry);
     }
 }

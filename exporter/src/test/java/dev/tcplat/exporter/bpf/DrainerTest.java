@@ -2,7 +2,9 @@ package dev.tcplat.exporter.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tcplat.exporter.match.HandshakeMatcher;
+import dev.tcplat.exporter.match.InboundMatcher;
+import dev.tcplat.exporter.match.OutboundMatcher;
+import dev.tcplat.exporter.match.RecordingListener;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class DrainerTest {
+    private static EventDecoder decoder(RecordingListener listener) {
+        return new EventDecoder(new OutboundMatcher(8, 1_000_000L, listener),
+                new InboundMatcher(8, 1_000_000L, listener, (f, a, b, c, d, e, g) -> { }));
+    }
+
     @Test
     void failingSourceStopsTheDrainerAndReportsOnce() throws Exception {
         CountDownLatch failed = new CountDownLatch(1);
@@ -18,8 +25,7 @@ class DrainerTest {
             polls.incrementAndGet();
             throw new ProbeException("ring gone", 9);
         };
-        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000_000L, (f, h, l, p, r) -> { });
-        Drainer drainer = new Drainer(broken, matcher, System::nanoTime, failed::countDown);
+        Drainer drainer = new Drainer(broken, decoder(new RecordingListener()), System::nanoTime, failed::countDown);
 
         drainer.start();
 
@@ -31,20 +37,22 @@ class DrainerTest {
     @Test
     void idleWaitsExpirePendingHandshakes() throws Exception {
         long[] clock = {0};
-        HandshakeMatcher matcher = new HandshakeMatcher(8, 1_000L, (f, h, l, p, r) -> { });
-        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, 0);
+        RecordingListener listener = new RecordingListener();
+        OutboundMatcher matcher = new OutboundMatcher(8, 1_000L, listener);
+        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, false, 0, 0);
+        EventDecoder decoder = new EventDecoder(matcher, new InboundMatcher(8, 1_000L, listener, (f, a, b, c, d, e, g) -> { }));
         CountDownLatch idlePolls = new CountDownLatch(3);
         EventSource idle = (ByteBuffer buf, int max, int timeout) -> {
             clock[0] += 10_000;
             idlePolls.countDown();
             return 0;
         };
-        Drainer drainer = new Drainer(idle, matcher, () -> clock[0], () -> { });
+        Drainer drainer = new Drainer(idle, decoder, () -> clock[0], () -> { });
         drainer.start();
         assertThat(idlePolls.await(5, TimeUnit.SECONDS)).isTrue();
         drainer.close();
 
         assertThat(matcher.pendingCount()).isZero();
-        assertThat(matcher.evictedExpired()).isEqualTo(1);
+        assertThat(listener.of("timeout")).hasSize(1);
     }
 }

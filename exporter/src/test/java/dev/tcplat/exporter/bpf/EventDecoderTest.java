@@ -2,18 +2,24 @@ package dev.tcplat.exporter.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tcplat.exporter.match.HandshakeMatcher;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.tcplat.exporter.match.Direction;
+import dev.tcplat.exporter.match.InboundMatcher;
+import dev.tcplat.exporter.match.OutboundMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import dev.tcplat.exporter.match.RecordingListener;
+import dev.tcplat.exporter.match.RecordingListener.Outcome;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 class EventDecoderTest {
-    private final List<long[]> samples = new ArrayList<>();
-    private final HandshakeMatcher matcher = new HandshakeMatcher(64, 1_000_000_000L,
-            (family, hi, lo, port, rtt) -> samples.add(new long[] {family, hi, lo, port, rtt}));
-    private final EventDecoder decoder = new EventDecoder(matcher);
+    private final RecordingListener listener = new RecordingListener();
+    private final List<long[]> forgotten = new ArrayList<>();
+    private final OutboundMatcher matcher = new OutboundMatcher(64, 1_000_000_000L, listener);
+    private final InboundMatcher inbound = new InboundMatcher(64, 1_000_000_000L, listener,
+            (family, lHi, lLo, lPort, rHi, rLo, rPort) -> forgotten.add(new long[] {family, lHi, rHi, lPort, rPort}));
+    private final EventDecoder decoder = new EventDecoder(matcher, inbound);
     private final ByteBuffer buf = ByteBuffer.allocateDirect(8 * EventLayout.EVENT_SIZE).order(ByteOrder.nativeOrder());
 
     /** Writes one record the way the BPF program lays it out (see tcplat_abi.h). */
@@ -46,8 +52,7 @@ class EventDecoderTest {
 
         decoder.decode(buf, 2);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)).containsExactly(4, 0x0ad3000200000000L, 0, 8080, 50_000);
+        assertThat(listener.outcomes).containsExactly(new Outcome("handshake", Direction.OUTBOUND, 4, 0x0ad3000200000000L, 0, 8080, 50_000, 50_000));
         assertThat(decoder.synEvents()).isEqualTo(1);
         assertThat(decoder.synAckEvents()).isEqualTo(1);
     }
@@ -66,23 +71,53 @@ class EventDecoderTest {
 
         decoder.decode(buf, 2);
 
-        assertThat(samples).hasSize(1);
-        assertThat(samples.get(0)).containsExactly(6, 0xfd00000000000000L, 0x8000000000000002L, 443, 20);
+        assertThat(listener.outcomes).containsExactly(new Outcome("handshake", Direction.OUTBOUND, 6, 0xfd00000000000000L, 0x8000000000000002L, 443, 20, 20));
     }
 
     @Test
-    void inboundPacketsAndUnknownKindsAreCountedNotMatched() {
-        byte[] a = {1, 2, 3, 4};
-        byte[] b = {5, 6, 7, 8};
-        record(0, EventLayout.KIND_SYN, EventLayout.DIR_INGRESS, 4, a, b, 1, 2, 3, 0, 1);
-        record(1, EventLayout.KIND_SYNACK, EventLayout.DIR_EGRESS, 4, b, a, 2, 1, 9, 4, 2);
-        record(2, 99, EventLayout.DIR_EGRESS, 4, a, b, 1, 2, 3, 0, 3);
+    void ingressResetAcknowledgingThePendingSynIsAFailure() {
+        byte[] local = {10, (byte) 211, 0, 1};
+        byte[] remote = {10, (byte) 211, 0, 2};
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_EGRESS, 4, local, remote, 50000, 9, 41, 0, 1_000);
+        record(1, EventLayout.KIND_RST, EventLayout.DIR_INGRESS, 4, remote, local, 9, 50000, 0, 42, 2_000);
+        buf.put(EventLayout.EVENT_SIZE + EventLayout.TCP_FLAGS, (byte) 0x14);
+
+        decoder.decode(buf, 2);
+
+        assertThat(listener.outcomes).containsExactly(new Outcome("reset", Direction.OUTBOUND, 4, 0x0ad3000200000000L, 0, 9, 0, 0));
+        assertThat(decoder.rstEvents()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isZero();
+    }
+
+    @Test
+    void inboundSynSynAckAndAckGiveTurnaroundAndRtt() {
+        byte[] server = {10, (byte) 211, 0, 2};
+        byte[] client = {10, (byte) 211, 0, 1};
+        record(0, EventLayout.KIND_SYN, EventLayout.DIR_INGRESS, 4, client, server, 50000, 8080, 100, 0, 1_000);
+        record(1, EventLayout.KIND_SYNACK, EventLayout.DIR_EGRESS, 4, server, client, 8080, 50000, 900, 101, 1_300);
+        record(2, EventLayout.KIND_ACK, EventLayout.DIR_INGRESS, 4, client, server, 50000, 8080, 101, 901, 41_300);
 
         decoder.decode(buf, 3);
 
-        assertThat(samples).isEmpty();
-        assertThat(matcher.inboundIgnored()).isEqualTo(2);
+        long clientHi = 0x0ad3000100000000L;
+        assertThat(listener.outcomes).containsExactly(
+                new Outcome("turnaround", Direction.INBOUND, 4, clientHi, 0, 50000, 300, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, clientHi, 0, 50000, 40_000, 40_300));
+        assertThat(decoder.ackEvents()).isEqualTo(1);
+        assertThat(inbound.pendingCount()).isZero();
+    }
+
+    @Test
+    void unknownKindsAreCountedNotMatched() {
+        byte[] a = {1, 2, 3, 4};
+        byte[] b = {5, 6, 7, 8};
+        record(0, 99, EventLayout.DIR_EGRESS, 4, a, b, 1, 2, 3, 0, 3);
+
+        decoder.decode(buf, 1);
+
+        assertThat(listener.outcomes).isEmpty();
         assertThat(decoder.unknownEvents()).isEqualTo(1);
         assertThat(matcher.pendingCount()).isZero();
+        assertThat(forgotten).isEmpty();
     }
 }

@@ -23,7 +23,7 @@ class PendingTableTest {
                 assertThat(table.seq(slot)).isEqualTo(reference.get(port));
                 table.remove(slot);
                 reference.remove(port);
-            } else if (table.insert(4, 1, 0, port, 2, 0, 443, port * 7, round) >= 0) {
+            } else if (table.insert(4, 1, 0, port, 2, 0, 443, port * 7, round, false, 0) >= 0) {
                 reference.put(port, port * 7);
             } else {
                 assertThat(reference).hasSize(4096);
@@ -38,12 +38,12 @@ class PendingTableTest {
     }
 
     @Test
-    void removeOlderThanRemovesExactlyTheOldEntries() {
+    void sweepRemovesExactlyTheEntriesItIsAskedTo() {
         PendingTable table = new PendingTable(1000);
         for (int port = 0; port < 1000; port++) {
-            table.insert(6, 7, 8, port, 9, 10, 80, port, port % 2 == 0 ? 100 : 200);
+            table.insert(6, 7, 8, port, 9, 10, 80, port, port % 2 == 0 ? 100 : 200, false, 0);
         }
-        assertThat(table.removeOlderThan(150)).isEqualTo(500);
+        assertThat(table.sweep((t, slot) -> t.firstSynNs(slot) < 150)).isEqualTo(500);
         assertThat(table.size()).isEqualTo(500);
         for (int port = 0; port < 1000; port++) {
             assertThat(table.find(6, 7, 8, port, 9, 10, 80) >= 0).isEqualTo(port % 2 == 1);
@@ -53,10 +53,10 @@ class PendingTableTest {
     @Test
     void insertRefusesBeyondCapacity() {
         PendingTable table = new PendingTable(3);
-        assertThat(table.insert(4, 1, 0, 1, 2, 0, 80, 0, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 2, 2, 0, 80, 0, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 3, 2, 0, 80, 0, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 4, 2, 0, 80, 0, 0)).isEqualTo(-1);
+        assertThat(table.insert(4, 1, 0, 1, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
+        assertThat(table.insert(4, 1, 0, 2, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
+        assertThat(table.insert(4, 1, 0, 3, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
+        assertThat(table.insert(4, 1, 0, 4, 2, 0, 80, 0, 0, false, 0)).isEqualTo(-1);
         assertThat(table.size()).isEqualTo(3);
     }
 }

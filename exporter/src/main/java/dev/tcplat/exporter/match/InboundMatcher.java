@@ -1,0 +1,161 @@
+package dev.tcplat.exporter.match;
+
+import dev.tcplat.exporter.match.HandshakeListener.Failure;
+
+/**
+ * Pairs the handshake packets of connections clients open to this host. Pure Java, driven by one
+ * thread (the drainer), allocation-free per event.
+ *
+ * <p>Three packets, two measurements: the client's SYN in → this host's SYN-ACK out is this
+ * host's own turnaround (its stack, accept queue, SYN cookies), reported apart because it is not
+ * network latency; the SYN-ACK out → the client's ACK in is the network round trip to the client.
+ * Each step is accepted only if it acknowledges the previous one exactly (ack == seq + 1), so a
+ * reused tuple never pairs packets of two connections.
+ *
+ * <p>A retransmitted SYN-ACK makes the ACK ambiguous; without a way to tell which copy it answers
+ * the RTT is not sampled (Karn's rule). Failures (no ACK within the timeout, or a RST refusing
+ * the SYN) are counted once; then the kernel is told to stop waiting for that ACK.
+ */
+public final class InboundMatcher {
+    private final PendingTable pending;
+    private final long timeoutNanos;
+    private final HandshakeListener listener;
+    private final SynAckForgetter forgetter;
+    private final PendingTable.Sweeper expiry = this::expireOne;
+    private long sweepNow;
+
+    private volatile long matched;
+    private volatile long ambiguousRtt;
+    private volatile long evictedTableFull;
+    private volatile long unmatchedAcks;
+
+    public InboundMatcher(int capacity, long timeoutNanos, HandshakeListener listener, SynAckForgetter forgetter) {
+        if (timeoutNanos <= 0) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeoutNanos + " ns");
+        }
+        this.pending = new PendingTable(capacity);
+        this.timeoutNanos = timeoutNanos;
+        this.listener = listener;
+        this.forgetter = forgetter;
+    }
+
+    /** An ingress SYN: a client at (remote) opens a connection to (local). */
+    public void onIngressSyn(int family, long localHi, long localLo, int localPort,
+            long remoteHi, long remoteLo, int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
+        int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        if (slot < 0) {
+            slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs,
+                    hasTs, tsval);
+            if (slot < 0 && pending.failedCount() > 0) {
+                pending.sweep((table, s) -> table.failed(s));
+                slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq,
+                        tsNs, hasTs, tsval);
+            }
+            if (slot < 0) {
+                evictedTableFull++;
+            }
+        } else if (pending.seq(slot) == seq) {
+            pending.retransmitted(slot, tsNs, hasTs, tsval);
+            listener.onSynRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, remotePort);
+        } else {
+            forgetKernelEntry(slot);
+            pending.reset(slot, seq, tsNs, hasTs, tsval);
+        }
+    }
+
+    /** An egress SYN-ACK: this host answers the client's SYN. */
+    public void onEgressSynAck(int family, long localHi, long localLo, int localPort,
+            long remoteHi, long remoteLo, int remotePort, int seq, int ack, long tsNs) {
+        int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        if (slot < 0 || ack != pending.seq(slot) + 1 || pending.failed(slot)) {
+            return;
+        }
+        if (pending.answerCount(slot) == 0) {
+            listener.onSynToSynAck(family, remoteHi, remoteLo, remotePort, Math.max(0, tsNs - pending.lastSynNs(slot)));
+        }
+        pending.answered(slot, seq, tsNs);
+    }
+
+    /** An ingress ACK the kernel recognised as completing a handshake this host answered. */
+    public void onIngressAck(int family, long localHi, long localLo, int localPort,
+            long remoteHi, long remoteLo, int remotePort, int ack, long tsNs) {
+        int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        if (slot < 0 || pending.answerCount(slot) == 0 || ack != pending.answerSeq(slot) + 1) {
+            unmatchedAcks++;
+            return;
+        }
+        if (pending.failed(slot)) {
+            pending.remove(slot);
+            return;
+        }
+        long rtt = pending.answerCount(slot) == 1 ? Math.max(0, tsNs - pending.answerNs(slot)) : -1;
+        long connect = Math.max(0, tsNs - pending.firstSynNs(slot));
+        pending.remove(slot);
+        matched++;
+        if (rtt < 0) {
+            ambiguousRtt++;
+        }
+        listener.onHandshake(Direction.INBOUND, family, remoteHi, remoteLo, remotePort, rtt, connect);
+    }
+
+    /** An egress RST refusing a client's SYN (nothing listens on the port, or the queue is full). */
+    public void onEgressReset(int family, long localHi, long localLo, int localPort,
+            long remoteHi, long remoteLo, int remotePort, int ack, boolean ackFlag) {
+        int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        if (slot < 0 || !ackFlag || ack != pending.seq(slot) + 1) {
+            return;
+        }
+        boolean alreadyCounted = pending.failed(slot);
+        forgetKernelEntry(slot);
+        pending.remove(slot);
+        if (!alreadyCounted) {
+            listener.onFailure(Direction.INBOUND, family, remoteHi, remoteLo, remotePort, Failure.RESET);
+        }
+    }
+
+    /** Same policy as outbound: fail once at the timeout, forget after the late-answer window. */
+    public void expire(long nowNs) {
+        sweepNow = nowNs;
+        pending.sweep(expiry);
+    }
+
+    private boolean expireOne(PendingTable table, int slot) {
+        long age = sweepNow - table.firstSynNs(slot);
+        boolean overdue = age > timeoutNanos && !table.failed(slot);
+        if (overdue) {
+            table.markFailed(slot);
+            forgetKernelEntry(slot);
+            listener.onFailure(Direction.INBOUND, table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
+                    table.remotePort(slot), Failure.TIMEOUT);
+        }
+        return age > Math.max(OutboundMatcher.LATE_ANSWER_WINDOW_NS, timeoutNanos);
+    }
+
+    private void forgetKernelEntry(int slot) {
+        if (pending.answerCount(slot) > 0) {
+            forgetter.forget(pending.family(slot), pending.localHi(slot), pending.localLo(slot),
+                    pending.localPort(slot), pending.remoteHi(slot), pending.remoteLo(slot), pending.remotePort(slot));
+        }
+    }
+
+    /** Inbound handshakes waiting (not counting failed ones that linger). */
+    public int pendingCount() {
+        return pending.size() - pending.failedCount();
+    }
+
+    public long matched() {
+        return matched;
+    }
+
+    public long ambiguousRtt() {
+        return ambiguousRtt;
+    }
+
+    public long evictedTableFull() {
+        return evictedTableFull;
+    }
+
+    public long unmatchedAcks() {
+        return unmatchedAcks;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tcplat.exporter.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcplat.exporter.match.RecordingListener.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InboundMatcherTest {
+    private static final long SERVER_HI = 0x0ad3000200000000L;
+    private static final long CLIENT_HI = 0x0ad3000100000000L;
+    private static final long TIMEOUT = 10_000_000_000L;
+
+    private final RecordingListener listener = new RecordingListener();
+    private final List<Integer> forgottenPorts = new ArrayList<>();
+    private final InboundMatcher matcher = new InboundMatcher(64, TIMEOUT, listener,
+            (family, lHi, lLo, lPort, rHi, rLo, rPort) -> forgottenPorts.add(rPort));
+
+    private void syn(int clientPort, int seq, long ts) {
+        matcher.onIngressSyn(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, false, 0, ts);
+    }
+
+    private void synAck(int clientPort, int seq, int ack, long ts) {
+        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, ack, ts);
+    }
+
+    private void ack(int clientPort, int ack, long ts) {
+        matcher.onIngressAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, ack, ts);
+    }
+
+    @Test
+    void turnaroundIsTheHostsOwnDelayAndRttTheClientsRoundTrip() {
+        syn(50000, 100, 1_000);
+        synAck(50000, 7000, 101, 1_050);
+        ack(50000, 7001, 31_050);
+
+        assertThat(listener.outcomes).containsExactly(
+                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 50, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 30_000, 30_050));
+        assertThat(matcher.pendingCount()).isZero();
+    }
+
+    @Test
+    void synAckNotAcknowledgingTheSynIsIgnored() {
+        syn(50000, 100, 1_000);
+        synAck(50000, 7000, 555, 1_050);
+        ack(50000, 7001, 2_000);
+
+        assertThat(listener.outcomes).isEmpty();
+        assertThat(matcher.unmatchedAcks()).isEqualTo(1);
+    }
+
+    @Test
+    void ackForAnotherSynAckSequenceIsNotAMatch() {
+        syn(50000, 100, 1_000);
+        synAck(50000, 7000, 101, 1_050);
+        ack(50000, 9999, 2_000);
+
+        assertThat(listener.of("handshake")).isEmpty();
+        assertThat(matcher.unmatchedAcks()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void retransmittedSynAckGivesNoRttSample() {
+        syn(50000, 100, 0);
+        synAck(50000, 7000, 101, 10);
+        synAck(50000, 7000, 101, 1_000_000_010L);
+        ack(50000, 7001, 1_000_000_110L);
+
+        Outcome handshake = listener.of("handshake").get(0);
+        assertThat(handshake.nanos()).isEqualTo(-1);
+        assertThat(listener.of("turnaround")).hasSize(1);
+        assertThat(matcher.ambiguousRtt()).isEqualTo(1);
+    }
+
+    @Test
+    void clientSynRetransmitsAreCounted() {
+        syn(50000, 100, 0);
+        syn(50000, 100, 1_000_000_000L);
+
+        assertThat(listener.of("retransmit")).extracting(Outcome::direction).containsExactly(Direction.INBOUND);
+    }
+
+    @Test
+    void unansweredHandshakeTimesOutOnceAndTheKernelForgetsItsSynAck() {
+        syn(50000, 100, 0);
+        synAck(50000, 7000, 101, 10);
+        matcher.expire(TIMEOUT + 1);
+        matcher.expire(TIMEOUT + 2);
+        ack(50000, 7001, TIMEOUT + 3);
+
+        assertThat(listener.of("timeout")).hasSize(1);
+        assertThat(listener.of("handshake")).isEmpty();
+        assertThat(forgottenPorts).containsExactly(50000);
+    }
+
+    @Test
+    void resetRefusingTheClientsSynIsAFailure() {
+        syn(50000, 100, 0);
+        matcher.onEgressReset(4, SERVER_HI, 0, 443, CLIENT_HI, 0, 50000, 101, true);
+
+        assertThat(listener.of("reset")).extracting(Outcome::direction).containsExactly(Direction.INBOUND);
+        assertThat(matcher.pendingCount()).isZero();
+        assertThat(forgottenPorts).as("no SYN-ACK was sent, nothing to forget").isEmpty();
+    }
+}
