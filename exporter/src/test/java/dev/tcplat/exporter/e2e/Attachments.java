@@ -2,6 +2,7 @@ package dev.tcplat.exporter.e2e;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,9 +78,9 @@ final class Attachments {
         attr.clear();
         attr.setInt(0, ifindex); // target_ifindex
         attr.setInt(4, attachType); // attach_type
-        attr.setLong(16, com.sun.jna.Pointer.nativeValue(progIds)); // prog_ids
+        attr.setLong(16, Pointer.nativeValue(progIds)); // prog_ids
         attr.setInt(24, MAX_IDS); // count: capacity in, number attached out
-        attr.setLong(40, com.sun.jna.Pointer.nativeValue(linkIds)); // link_ids
+        attr.setLong(40, Pointer.nativeValue(linkIds)); // link_ids
         try {
             Libc.INSTANCE.syscall(Libc.SYS_BPF, BPF_PROG_QUERY, attr, QUERY_ATTR_SIZE);
         } catch (LastErrorException e) {

@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,10 +36,13 @@ final class Command {
         return run(List.of(argv));
     }
 
-    /** Runs {@code argv} with no input; kills it after 20 s. Never throws for a non-zero exit. */
+    /**
+     * Runs {@code argv} with no input; kills it after 20 s. Never throws for a non-zero exit.
+     * The command starts in the network namespace of the calling thread, so call this from
+     * ordinary test threads and use {@code ip -n}/{@code ip netns exec} to reach a namespace.
+     */
     static Result run(List<String> argv) {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(new File("/dev/null"));
         Process process;
         try {
             process = builder.start();

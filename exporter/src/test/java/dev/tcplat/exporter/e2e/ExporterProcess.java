@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -75,14 +76,10 @@ final class ExporterProcess implements AutoCloseable {
      * it exits by itself, for error paths; kills it after {@code timeout}.
      */
     static Exit runToExit(NetworkNamespace ns, Duration timeout, String... args) throws Exception {
-        Path logs = logDirectory();
         String base = ns.name() + "-" + System.nanoTime();
-        Path out = logs.resolve(base + ".stdout");
-        Path err = logs.resolve(base + ".stderr");
-        List<String> command = command(ns, List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        LIVE.add(process);
+        Path out = logDirectory().resolve(base + ".stdout");
+        Path err = logDirectory().resolve(base + ".stderr");
+        Process process = spawn(command(ns, List.of(args)), out, err);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("exporter did not exit within " + timeout + "; stderr:\n" + read(err));
@@ -103,13 +100,16 @@ final class ExporterProcess implements AutoCloseable {
         full.add("--web.listen-address");
         full.add(HOST + ":" + port);
         List<String> command = command(ns, full);
-        Path logs = logDirectory();
-        Path out = logs.resolve(ns.name() + "-" + port + ".stdout");
-        Path err = logs.resolve(ns.name() + "-" + port + ".stderr");
+        Path out = logDirectory().resolve(ns.name() + "-" + port + ".stdout");
+        Path err = logDirectory().resolve(ns.name() + "-" + port + ".stderr");
+        return new ExporterProcess(ns, command, spawn(command, out, err), out, err, port);
+    }
+
+    private static Process spawn(List<String> command, Path out, Path err) throws IOException {
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(new File("/dev/null")).start();
         LIVE.add(process);
-        return new ExporterProcess(ns, command, process, out, err, port);
+        return process;
     }
 
     private static List<String> command(NetworkNamespace ns, List<String> args) {
@@ -199,6 +199,11 @@ final class ExporterProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Where the exporter listens, as a scrape target inside its namespace: {@code 127.0.0.1:PORT}. */
+    String listenAddress() {
+        return HOST + ":" + port;
     }
 
     long pid() {
