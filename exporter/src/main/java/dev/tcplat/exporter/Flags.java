@@ -36,12 +36,12 @@ final class Flags {
     String attachMode;
 
     @Option(names = "--handshake.timeout", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long a SYN waits for its SYN-ACK before it is dropped as unanswered"
+            description = "How long a handshake may wait for its answer before it counts as failed"
                     + " (e.g. 500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
     String handshakeTimeout;
 
     @Option(names = "--pending.capacity", paramLabel = "N", defaultValue = "65536",
-            description = "Most handshakes waiting for an answer at once. Default: ${DEFAULT-VALUE}.")
+            description = "Most handshakes waiting for an answer at once, per direction. Default: ${DEFAULT-VALUE}.")
     int pendingCapacity;
 
     @Option(names = "--ringbuf.size", paramLabel = "BYTES", defaultValue = "8388608",

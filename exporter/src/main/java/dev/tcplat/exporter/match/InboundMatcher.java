@@ -44,14 +44,8 @@ public final class InboundMatcher {
             long remoteHi, long remoteLo, int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         if (slot < 0) {
-            slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs,
-                    hasTs, tsval);
-            if (slot < 0 && pending.failedCount() > 0) {
-                pending.sweep((table, s) -> table.failed(s));
-                slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq,
-                        tsNs, hasTs, tsval);
-            }
-            if (slot < 0) {
+            if (pending.insertReclaimingFailed(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
+                    seq, tsNs, hasTs, tsval) < 0) {
                 evictedTableFull++;
             }
         } else if (pending.seq(slot) == seq) {

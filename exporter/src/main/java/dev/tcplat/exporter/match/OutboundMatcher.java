@@ -60,7 +60,8 @@ public final class OutboundMatcher {
             long remoteHi, long remoteLo, int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         if (slot < 0) {
-            if (insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, hasTs, tsval, tsNs) < 0) {
+            if (pending.insertReclaimingFailed(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
+                    seq, tsNs, hasTs, tsval) < 0) {
                 evictedTableFull++;
             }
         } else if (pending.seq(slot) == seq) {
@@ -73,20 +74,6 @@ public final class OutboundMatcher {
             }
             pending.reset(slot, seq, tsNs, hasTs, tsval);
         }
-    }
-
-    private int insert(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
-            int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
-        int slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs,
-                hasTs, tsval);
-        if (slot < 0 && pending.failedCount() > 0) {
-            // Full, partly of handshakes already counted as failed: they only linger to absorb
-            // late answers, and are worth less than a live handshake. Drop them all in one pass.
-            pending.sweep((table, s) -> table.failed(s));
-            slot = pending.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs,
-                    hasTs, tsval);
-        }
-        return slot;
     }
 
     /** An ingress SYN-ACK from (remote) to (local), answering a SYN this host sent. */

@@ -120,6 +120,21 @@ public final class PendingTable {
         return slot;
     }
 
+    /**
+     * Like {@link #insert}, but when the table is full and holds handshakes already counted as
+     * failed, drops those first: they only linger to absorb late answers and are worth less than
+     * a live handshake. One pass drops them all, so a flood pays for the sweep rarely.
+     */
+    public int insertReclaimingFailed(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort,
+            int synSeq, long synNs, boolean hasTs, int tsval) {
+        int slot = insert(fam, lHi, lLo, lPort, rHi, rLo, rPort, synSeq, synNs, hasTs, tsval);
+        if (slot < 0 && failedCount > 0) {
+            sweep((table, s) -> table.failed(s));
+            slot = insert(fam, lHi, lLo, lPort, rHi, rLo, rPort, synSeq, synNs, hasTs, tsval);
+        }
+        return slot;
+    }
+
     /** Restarts the entry in {@code slot} for a new connection on the same tuple. */
     public void reset(int slot, int synSeq, long synNs, boolean hasTs, int tsval) {
         if (failed(slot)) {
