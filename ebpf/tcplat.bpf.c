@@ -81,17 +81,20 @@ static __always_inline void flow_key(struct tcplat_flow_key *key, const struct i
 }
 
 /* An egress SYN-ACK: wait for the client's ACK. A retransmitted SYN-ACK
- * finds its entry already there; a reused tuple gets the new sequence. */
-static __always_inline void remember_synack(const struct tcplat_flow_key *key, __u32 seq)
+ * finds its entry already there; a reused tuple gets the new sequence.
+ * Returns false when the map is full: that handshake's ACK will go unseen. */
+static __always_inline bool remember_synack(const struct tcplat_flow_key *key, __u32 seq)
 {
 	long err = bpf_map_update_elem(&synacks, key, &seq, BPF_NOEXIST);
 
-	if (err == 0)
+	if (err == 0) {
 		__sync_fetch_and_add(&synacks_waiting, 1);
-	else if (err == -EEXIST)
-		bpf_map_update_elem(&synacks, key, &seq, BPF_EXIST);
-	else
-		count(TCPLAT_CNT_SYNACK_TABLE_FULL);
+		return true;
+	}
+	if (err == -EEXIST && bpf_map_update_elem(&synacks, key, &seq, BPF_EXIST) == 0)
+		return true;
+	count(TCPLAT_CNT_SYNACK_TABLE_FULL);
+	return false;
 }
 
 /*
@@ -160,9 +163,6 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	} else {
 		kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
 	}
-	if (kind == TCPLAT_EV_SYNACK && direction == TCPLAT_DIR_EGRESS)
-		remember_synack(&key, bpf_ntohl(th->seq));
-
 	/* before the reserve: an uncommitted record holds back the reader */
 	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
 		ev_flags = TCPLAT_F_HAS_TS;
@@ -172,6 +172,12 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 		count(TCPLAT_CNT_RINGBUF_FULL);
 		return -1;
 	}
+	/* Only a SYN-ACK userspace will hear of may wait for its ACK: otherwise
+	 * nobody would ever forget the entry. Remembering it after the reserve
+	 * also puts the ACK's event behind the SYN-ACK's in the ring. */
+	if (kind == TCPLAT_EV_SYNACK && direction == TCPLAT_DIR_EGRESS &&
+	    !remember_synack(&key, bpf_ntohl(th->seq)))
+		ev_flags |= TCPLAT_F_ACK_UNTRACKED;
 
 	/* ring memory is not zeroed: every byte of the event is written */
 	e->ts_ns = now;

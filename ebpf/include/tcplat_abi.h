@@ -20,7 +20,7 @@
 #include <assert.h>
 #endif
 
-#define TCPLAT_ABI_VERSION 2
+#define TCPLAT_ABI_VERSION 3
 
 /* What the kernel saw. Only handshake packets produce an event. */
 enum tcplat_event_kind {
@@ -40,6 +40,9 @@ enum tcplat_direction {
 enum tcplat_event_flags {
 	/* The TCP timestamp option was present; tsval/tsecr are valid. */
 	TCPLAT_F_HAS_TS = 1 << 0,
+	/* An egress SYN-ACK the synacks map had no room for: its ACK will not
+	 * be reported, so the handshake's outcome can not be known. */
+	TCPLAT_F_ACK_UNTRACKED = 1 << 1,
 };
 
 /* Indexes of the per-CPU counter array the shim sums for userspace. */

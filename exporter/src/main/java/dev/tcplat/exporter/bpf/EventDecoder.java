@@ -75,7 +75,8 @@ public final class EventDecoder {
             case EventLayout.KIND_SYNACK:
                 synAckEvents++;
                 if (egress) {
-                    inbound.onEgressSynAck(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, ack, ts);
+                    boolean ackTracked = (buf.get(base + EventLayout.FLAGS) & EventLayout.FLAG_ACK_UNTRACKED) == 0;
+                    inbound.onEgressSynAck(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, ack, ackTracked, ts);
                 } else {
                     int tsecr = buf.getInt(base + EventLayout.TSECR);
                     outbound.onIngressSynAck(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, hasTs, tsecr, ts);

@@ -7,7 +7,7 @@ package dev.tcplat.exporter.bpf;
  * an error instead of garbage latency.
  */
 public final class EventLayout {
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     public static final int EVENT_SIZE = 72;
 
     public static final int TS_NS = 0;
@@ -43,6 +43,7 @@ public final class EventLayout {
 
     /** enum tcplat_event_flags */
     public static final int FLAG_HAS_TS = 1;
+    public static final int FLAG_ACK_UNTRACKED = 2;
 
     /** enum tcplat_counter */
     public static final int COUNTER_RINGBUF_FULL = 0;

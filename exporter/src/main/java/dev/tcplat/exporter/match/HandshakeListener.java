@@ -38,6 +38,12 @@ public interface HandshakeListener {
     /** A SYN was sent again for a handshake still waiting (by this host outbound, by the client inbound). */
     void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
 
+    /**
+     * A SYN-ACK was sent again for a handshake still waiting: by this host (inbound), because the
+     * client's ACK did not come in time or the client retransmitted its SYN.
+     */
+    void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
+
     /** A handshake failed; called once per handshake. */
     void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort, Failure failure);
 }

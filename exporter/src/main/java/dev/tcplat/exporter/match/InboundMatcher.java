@@ -18,15 +18,18 @@ import dev.tcplat.exporter.match.HandshakeListener.Failure;
  */
 public final class InboundMatcher {
     private final PendingTable pending;
+    private final EarlyAnswers early = new EarlyAnswers(OutboundMatcher.EARLY_ANSWER_CAPACITY);
     private final long timeoutNanos;
     private final HandshakeListener listener;
     private final SynAckForgetter forgetter;
     private final PendingTable.Sweeper expiry = this::expireOne;
+    private final PendingTable.EvictionListener eviction = this::evicting;
     private long sweepNow;
 
     private volatile long matched;
     private volatile long ambiguousRtt;
     private volatile long evictedTableFull;
+    private volatile long ackUntracked;
     private volatile long unmatchedAcks;
 
     public InboundMatcher(int capacity, long timeoutNanos, HandshakeListener listener, SynAckForgetter forgetter) {
@@ -44,9 +47,14 @@ public final class InboundMatcher {
             long remoteHi, long remoteLo, int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         if (slot < 0) {
-            if (pending.insertReclaimingFailed(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
-                    seq, tsNs, hasTs, tsval) < 0) {
-                evictedTableFull++;
+            slot = pending.insertEvictingOldest(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
+                    seq, tsNs, hasTs, tsval, OutboundMatcher.EVICTION_SAMPLES, eviction);
+            int answer = early.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs);
+            if (answer >= 0) {
+                int answerSeq = early.answerSeq(answer);
+                long answerNs = early.answerNs(answer);
+                early.remove(answer);
+                answer(slot, answerSeq, true, answerNs);
             }
         } else if (pending.seq(slot) == seq) {
             pending.retransmitted(slot, tsNs, hasTs, tsval);
@@ -57,17 +65,42 @@ public final class InboundMatcher {
         }
     }
 
-    /** An egress SYN-ACK: this host answers the client's SYN. */
+    /**
+     * An egress SYN-ACK: this host answers the client's SYN. {@code ackTracked} is false when the
+     * kernel had no room to wait for the client's ACK, which then goes unreported.
+     */
     public void onEgressSynAck(int family, long localHi, long localLo, int localPort,
-            long remoteHi, long remoteLo, int remotePort, int seq, int ack, long tsNs) {
+            long remoteHi, long remoteLo, int remotePort, int seq, int ack, boolean ackTracked, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-        if (slot < 0 || ack != pending.seq(slot) + 1 || pending.failed(slot)) {
+        if (slot < 0) {
+            if (ackTracked) {
+                early.park(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, ack, seq, false, 0, tsNs);
+            }
             return;
         }
+        if (ack != pending.seq(slot) + 1 || pending.failed(slot)) {
+            return;
+        }
+        answer(slot, seq, ackTracked, tsNs);
+    }
+
+    private void answer(int slot, int synAckSeq, boolean ackTracked, long tsNs) {
+        int family = pending.family(slot);
+        long remoteHi = pending.remoteHi(slot);
+        long remoteLo = pending.remoteLo(slot);
+        int remotePort = pending.remotePort(slot);
         if (pending.answerCount(slot) == 0) {
             listener.onSynToSynAck(family, remoteHi, remoteLo, remotePort, Math.max(0, tsNs - pending.lastSynNs(slot)));
+        } else {
+            listener.onSynAckRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, remotePort);
         }
-        pending.answered(slot, seq, tsNs);
+        if (!ackTracked) {
+            // Its completion can not be seen: no outcome rather than a false timeout.
+            ackUntracked++;
+            pending.remove(slot);
+            return;
+        }
+        pending.answered(slot, synAckSeq, tsNs);
     }
 
     /** An ingress ACK the kernel recognised as completing a handshake this host answered. */
@@ -111,6 +144,7 @@ public final class InboundMatcher {
     public void expire(long nowNs) {
         sweepNow = nowNs;
         pending.sweep(expiry);
+        early.expire(nowNs);
     }
 
     private boolean expireOne(PendingTable table, int slot) {
@@ -123,6 +157,11 @@ public final class InboundMatcher {
                     table.remotePort(slot), Failure.TIMEOUT);
         }
         return age > Math.max(OutboundMatcher.LATE_ANSWER_WINDOW_NS, timeoutNanos);
+    }
+
+    private void evicting(PendingTable table, int slot) {
+        evictedTableFull++;
+        forgetKernelEntry(slot);
     }
 
     private void forgetKernelEntry(int slot) {
@@ -147,6 +186,11 @@ public final class InboundMatcher {
 
     public long evictedTableFull() {
         return evictedTableFull;
+    }
+
+    /** SYN-ACKs whose ACK the kernel could not wait for (its table was full): no outcome known. */
+    public long ackUntracked() {
+        return ackUntracked;
     }
 
     public long unmatchedAcks() {

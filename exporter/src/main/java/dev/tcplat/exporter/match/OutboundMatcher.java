@@ -31,11 +31,17 @@ public final class OutboundMatcher {
      * belong to the same attempt.
      */
     public static final long LATE_ANSWER_WINDOW_NS = 130_000_000_000L;
+    /** Entries sampled for the oldest when the table is full; see {@link PendingTable#oldestNear}. */
+    static final int EVICTION_SAMPLES = 8;
+    /** SYN-ACKs kept for a SYN that may still come; see {@link EarlyAnswers}. */
+    static final int EARLY_ANSWER_CAPACITY = 4096;
 
     private final PendingTable pending;
+    private final EarlyAnswers early = new EarlyAnswers(EARLY_ANSWER_CAPACITY);
     private final long timeoutNanos;
     private final HandshakeListener listener;
     private final PendingTable.Sweeper expiry = this::expireOne;
+    private final PendingTable.EvictionListener eviction = this::evicting;
     private long sweepNow;
 
     private volatile long matched;
@@ -60,9 +66,15 @@ public final class OutboundMatcher {
             long remoteHi, long remoteLo, int remotePort, int seq, boolean hasTs, int tsval, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         if (slot < 0) {
-            if (pending.insertReclaimingFailed(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
-                    seq, tsNs, hasTs, tsval) < 0) {
-                evictedTableFull++;
+            slot = pending.insertEvictingOldest(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort,
+                    seq, tsNs, hasTs, tsval, EVICTION_SAMPLES, eviction);
+            int answer = early.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, seq, tsNs);
+            if (answer >= 0) {
+                long answerNs = early.answerNs(answer);
+                boolean answerHasTs = early.hasTs(answer);
+                int tsecr = early.tsecr(answer);
+                early.remove(answer);
+                complete(slot, answerHasTs, tsecr, answerNs);
             }
         } else if (pending.seq(slot) == seq) {
             pending.retransmitted(slot, tsNs, hasTs, tsval);
@@ -81,13 +93,25 @@ public final class OutboundMatcher {
             long remoteHi, long remoteLo, int remotePort, int ack, boolean hasTs, int tsecr, long tsNs) {
         int slot = pending.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         if (slot < 0) {
-            unmatchedSynAcks++;
+            if (!early.park(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, ack, 0, hasTs, tsecr,
+                    tsNs)) {
+                unmatchedSynAcks++;
+            }
             return;
         }
         if (ack != pending.seq(slot) + 1) {
             ackMismatches++;
             return;
         }
+        complete(slot, hasTs, tsecr, tsNs);
+    }
+
+    private void evicting(PendingTable table, int slot) {
+        evictedTableFull++;
+    }
+
+    /** The handshake in {@code slot} got its SYN-ACK at {@code tsNs}: its one outcome. */
+    private void complete(int slot, boolean hasTs, int tsecr, long tsNs) {
         if (pending.failed(slot)) {
             // Already counted as a timeout; a handshake has one outcome.
             lateSynAcks++;
@@ -96,6 +120,10 @@ public final class OutboundMatcher {
         }
         long rtt = rttOf(slot, hasTs, tsecr, tsNs);
         long connect = Math.max(0, tsNs - pending.firstSynNs(slot));
+        int family = pending.family(slot);
+        long remoteHi = pending.remoteHi(slot);
+        long remoteLo = pending.remoteLo(slot);
+        int remotePort = pending.remotePort(slot);
         pending.remove(slot);
         matched++;
         if (rtt < 0) {
@@ -144,6 +172,7 @@ public final class OutboundMatcher {
     public void expire(long nowNs) {
         sweepNow = nowNs;
         pending.sweep(expiry);
+        unmatchedSynAcks += early.expire(nowNs);
     }
 
     private boolean expireOne(PendingTable table, int slot) {

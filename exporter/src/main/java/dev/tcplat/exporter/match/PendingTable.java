@@ -135,6 +135,52 @@ public final class PendingTable {
         return slot;
     }
 
+    /** Told about an entry just before it is evicted to make room. */
+    public interface EvictionListener {
+        void evicting(PendingTable table, int slot);
+    }
+
+    /**
+     * Like {@link #insertReclaimingFailed}, but never refuses: when the table is still full, the
+     * oldest of {@code samples} entries near the new tuple's home slot ({@link #oldestNear}) is
+     * shown to {@code listener} and removed to make room.
+     */
+    public int insertEvictingOldest(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort,
+            int synSeq, long synNs, boolean hasTs, int tsval, int samples, EvictionListener listener) {
+        int slot = insertReclaimingFailed(fam, lHi, lLo, lPort, rHi, rLo, rPort, synSeq, synNs, hasTs, tsval);
+        if (slot < 0) {
+            int victim = oldestNear(fam, lHi, lLo, lPort, rHi, rLo, rPort, samples);
+            listener.evicting(this, victim);
+            remove(victim);
+            slot = insert(fam, lHi, lLo, lPort, rHi, rLo, rPort, synSeq, synNs, hasTs, tsval);
+        }
+        return slot;
+    }
+
+    /**
+     * The oldest (by first SYN) of up to {@code samples} entries found walking forward from the
+     * tuple's home slot, or -1 when the table is empty. The home slot of a new tuple is random,
+     * so this samples the table: the victim is old compared with most entries, which under a
+     * flood of SYNs that are never answered lets a real handshake live long enough to get its
+     * answer, where refusing new entries would measure nothing until the flood's entries time out.
+     */
+    int oldestNear(int fam, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, int samples) {
+        if (size == 0) {
+            return -1;
+        }
+        int slot = hash(fam, lHi, lLo, packPorts(lPort, rPort), rHi, rLo) & mask;
+        int oldest = -1;
+        for (int seen = 0; seen < samples && seen < size; slot = (slot + 1) & mask) {
+            if (family[slot] != EMPTY) {
+                if (oldest < 0 || firstSynNs[slot] - firstSynNs[oldest] < 0) {
+                    oldest = slot;
+                }
+                seen++;
+            }
+        }
+        return oldest;
+    }
+
     /** Restarts the entry in {@code slot} for a new connection on the same tuple. */
     public void reset(int slot, int synSeq, long synNs, boolean hasTs, int tsval) {
         if (failed(slot)) {

@@ -18,6 +18,7 @@ public final class MetricNames {
     public static final String PENDING_HANDSHAKES = "tcplat_pending_handshakes";
     public static final String PENDING_EVICTED = "tcplat_pending_evicted";
     public static final String SYN_RETRANSMITS = "tcplat_syn_retransmits";
+    public static final String SYNACK_RETRANSMITS = "tcplat_synack_retransmits";
     public static final String SYNACK_ACK_MISMATCH = "tcplat_synack_ack_mismatch";
     public static final String SYNACK_UNMATCHED = "tcplat_synack_unmatched";
     public static final String DRAIN_BATCHES = "tcplat_drain_batches";

@@ -34,6 +34,7 @@ public final class PeerMetrics implements HandshakeListener {
     private final Histogram connect;
     private final Histogram synToSynAck;
     private final Counter synRetransmits;
+    private final Counter synAckRetransmits;
     private final Counter failures;
     private final Map<PeerKey, PeerSeries> outbound = new HashMap<>();
     private final Map<PeerKey, PeerSeries> inbound = new HashMap<>();
@@ -68,6 +69,12 @@ public final class PeerMetrics implements HandshakeListener {
                         + " (outbound: by this host; inbound: by the client).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .register(registry);
+        synAckRetransmits = Counter.builder()
+                .name(MetricNames.SYNACK_RETRANSMITS)
+                .help("SYN-ACKs sent again for a handshake still waiting for its ACK, per remote peer (inbound:"
+                        + " by this host).")
+                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
+                .register(registry);
         failures = Counter.builder()
                 .name(MetricNames.HANDSHAKE_FAILURES)
                 .help("Handshakes that failed, per remote peer and reason: timeout (no answer within"
@@ -97,6 +104,11 @@ public final class PeerMetrics implements HandshakeListener {
     }
 
     @Override
+    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
+        series(direction, family, remoteHi, remoteLo).synAckRetransmits.inc();
+    }
+
+    @Override
     public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
             Failure failure) {
         series(direction, family, remoteHi, remoteLo).failures[failure.ordinal()].inc();
@@ -120,6 +132,7 @@ public final class PeerMetrics implements HandshakeListener {
         /** inbound only */
         final DistributionDataPoint synToSynAck;
         final CounterDataPoint synRetransmits;
+        final CounterDataPoint synAckRetransmits;
         final CounterDataPoint[] failures = new CounterDataPoint[Failure.values().length];
 
         PeerSeries(Direction direction, String peer) {
@@ -127,6 +140,7 @@ public final class PeerMetrics implements HandshakeListener {
             connect = PeerMetrics.this.connect.labelValues(direction.label, peer);
             synToSynAck = direction == Direction.INBOUND ? PeerMetrics.this.synToSynAck.labelValues(peer) : null;
             synRetransmits = PeerMetrics.this.synRetransmits.labelValues(direction.label, peer);
+            synAckRetransmits = PeerMetrics.this.synAckRetransmits.labelValues(direction.label, peer);
             for (Failure failure : Failure.values()) {
                 failures[failure.ordinal()] = PeerMetrics.this.failures.labelValues(direction.label, peer, failure.label);
             }

@@ -61,14 +61,16 @@ public final class SelfMetrics {
                 .register(registry);
         CounterWithCallback.builder()
                 .name(MetricNames.PENDING_EVICTED)
-                .help("Handshakes the pending tables could not follow: table_full (not stored,"
-                        + " --pending.capacity reached), replaced (a new connection reused the tuple before an"
-                        + " answer).")
+                .help("Handshakes the pending tables could not follow: table_full (the oldest of a sample,"
+                        + " evicted to make room at --pending.capacity), replaced (a new connection reused the tuple"
+                        + " before an answer), ack_untracked (inbound: the kernel's table of answered handshakes"
+                        + " was full, so the ACK could not be seen).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_REASON)
                 .callback(cb -> {
                     cb.call(sources.outbound().evictedTableFull(), Direction.OUTBOUND.label, "table_full");
                     cb.call(sources.outbound().evictedReplaced(), Direction.OUTBOUND.label, "replaced");
                     cb.call(sources.inbound().evictedTableFull(), Direction.INBOUND.label, "table_full");
+                    cb.call(sources.inbound().ackUntracked(), Direction.INBOUND.label, "ack_untracked");
                 })
                 .register(registry);
         CounterWithCallback.builder()

@@ -22,7 +22,7 @@ class InboundMatcherTest {
     }
 
     private void synAck(int clientPort, int seq, int ack, long ts) {
-        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, ack, ts);
+        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, ack, true, ts);
     }
 
     private void ack(int clientPort, int ack, long ts) {
@@ -104,5 +104,53 @@ class InboundMatcherTest {
         assertThat(listener.of("reset")).extracting(Outcome::direction).containsExactly(Direction.INBOUND);
         assertThat(matcher.pendingCount()).isZero();
         assertThat(forgottenPorts).as("no SYN-ACK was sent, nothing to forget").isEmpty();
+    }
+
+    @Test
+    void synAckReadBeforeTheClientsSynIsStillPaired() {
+        synAck(50000, 7000, 101, 1_050);
+        syn(50000, 100, 1_000);
+        ack(50000, 7001, 31_050);
+
+        assertThat(listener.outcomes).containsExactly(
+                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 50, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 30_000, 30_050));
+    }
+
+    @Test
+    void retransmittedSynAckIsCountedAndLeavesNoRttSample() {
+        syn(50000, 100, 1_000);
+        synAck(50000, 7000, 101, 2_000);
+        synAck(50000, 7000, 101, 1_002_000);
+        ack(50000, 7001, 1_003_000);
+
+        assertThat(listener.of("synack-retransmit")).hasSize(1);
+        assertThat(listener.of("handshake")).singleElement().satisfies(h -> assertThat(h.nanos()).isEqualTo(-1));
+        assertThat(matcher.ambiguousRtt()).isEqualTo(1);
+    }
+
+    @Test
+    void synAckTheKernelCouldNotTrackEndsTheHandshakeWithoutAFalseTimeout() {
+        syn(50000, 100, 1_000);
+        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, 50000, 7000, 101, false, 1_050);
+        matcher.expire(TIMEOUT * 2);
+
+        assertThat(listener.of("turnaround")).hasSize(1);
+        assertThat(listener.of("timeout")).isEmpty();
+        assertThat(matcher.ackUntracked()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isZero();
+    }
+
+    @Test
+    void evictingAnAnsweredHandshakeTellsTheKernelToStopWaiting() {
+        for (int port = 1; port <= 64; port++) {
+            syn(port, port, port);
+            synAck(port, 9000 + port, port + 1, port + 10);
+        }
+        syn(50000, 100, 1_000);
+
+        assertThat(matcher.evictedTableFull()).isEqualTo(1);
+        assertThat(forgottenPorts).hasSize(1);
+        assertThat(matcher.pendingCount()).isEqualTo(64);
     }
 }

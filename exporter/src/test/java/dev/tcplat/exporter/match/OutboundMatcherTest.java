@@ -75,6 +75,7 @@ class OutboundMatcherTest {
     void synAckForAnotherLocalPortDoesNotMatch() {
         syn(40000, 1000, 100);
         synAck(40001, 1001, 300);
+        matcher.expire(300 + EarlyAnswers.WINDOW_NS + 1);
 
         assertThat(listener.outcomes).isEmpty();
         assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
@@ -162,6 +163,7 @@ class OutboundMatcherTest {
         matcher.expire(OutboundMatcher.LATE_ANSWER_WINDOW_NS + 1);
 
         synAck(40000, 1001, OutboundMatcher.LATE_ANSWER_WINDOW_NS + 2);
+        matcher.expire(OutboundMatcher.LATE_ANSWER_WINDOW_NS + 3 + EarlyAnswers.WINDOW_NS);
         assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
         assertThat(listener.of("timeout")).hasSize(1);
     }
@@ -222,5 +224,57 @@ class OutboundMatcherTest {
         matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1000, false, 0, 100);
         matcher.onIngressSynAck(6, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1001, false, 0, 200);
         assertThat(listener.outcomes).isEmpty();
+    }
+
+    @Test
+    void synAckReadBeforeItsSynIsStillPaired() {
+        // The ring gave the answer first; the kernel timestamps still say which came first.
+        synAck(40000, 1001, 5_000 + 700_000);
+        assertThat(listener.outcomes).isEmpty();
+        syn(40000, 1000, 5_000);
+
+        assertThat(onlyRtt()).isEqualTo(700_000);
+        assertThat(matcher.pendingCount()).isZero();
+        matcher.expire(5_000 + EarlyAnswers.WINDOW_NS + SECOND);
+        assertThat(matcher.unmatchedSynAcks()).isZero();
+    }
+
+    @Test
+    void earlySynAckForAnotherSynIsNotPairedAndCountsAsUnmatchedOnce() {
+        synAck(40000, 5001, 900);
+        syn(40000, 1000, 100);
+        assertThat(listener.outcomes).isEmpty();
+
+        matcher.expire(900 + EarlyAnswers.WINDOW_NS + 1);
+        matcher.expire(900 + 2 * EarlyAnswers.WINDOW_NS + 2);
+        assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
+        assertThat(matcher.pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void synAckOlderThanTheSynIsNotItsAnswer() {
+        synAck(40000, 1001, 100);
+        syn(40000, 1000, 200);
+
+        assertThat(listener.of("handshake")).isEmpty();
+        assertThat(matcher.pendingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void fullTableEvictsAnOldEntrySoANewHandshakeIsStillMeasured() {
+        OutboundMatcher small = new OutboundMatcher(64, TIMEOUT, listener);
+        // A flood of SYNs that are never answered fills the table.
+        for (int port = 1; port <= 1000; port++) {
+            small.onEgressSyn(4, LOCAL_HI, 0, port, REMOTE_HI, 7, 443, port, false, 0, port * 1_000L);
+        }
+        assertThat(small.pendingCount()).isEqualTo(64);
+        assertThat(small.evictedTableFull()).isEqualTo(1000 - 64);
+
+        small.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 77, false, 0, 2_000_000L);
+        small.onIngressSynAck(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 78, false, 0, 2_500_000L);
+
+        assertThat(listener.of("handshake")).singleElement()
+                .satisfies(h -> assertThat(h.nanos()).isEqualTo(500_000));
+        assertThat(small.pendingCount()).isEqualTo(63);
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Keeps every outcome the matchers report, in order, for assertions. */
 public final class RecordingListener implements HandshakeListener {
-    /** One outcome: kind is "handshake", "turnaround", "retransmit" or a failure label. */
+    /** One outcome: kind is "handshake", "turnaround", "retransmit", "synack-retransmit" or a failure label. */
     public record Outcome(String kind, Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
             long nanos, long connectNanos) {}
 
@@ -25,6 +25,11 @@ public final class RecordingListener implements HandshakeListener {
     @Override
     public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
         outcomes.add(new Outcome("retransmit", direction, family, remoteHi, remoteLo, remotePort, 0, 0));
+    }
+
+    @Override
+    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
+        outcomes.add(new Outcome("synack-retransmit", direction, family, remoteHi, remoteLo, remotePort, 0, 0));
     }
 
     @Override
