@@ -1,6 +1,9 @@
 package dev.tcplat.exporter.e2e;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the {@link TunPeer} answers each SYN it reads: a SYN-ACK (optionally after a delay, which
@@ -34,6 +37,17 @@ interface SynPolicy {
     static SynPolicy synAckAfter(Duration delay) {
         Answer answer = new Answer(Kind.SYN_ACK, delay);
         return syn -> answer;
+    }
+
+    /**
+     * Ignores the first SYN of each connection, as a lossy path does, and answers its
+     * retransmission with a SYN-ACK {@code delay} after reading it.
+     */
+    static SynPolicy dropFirstThenSynAckAfter(Duration delay) {
+        Set<List<Long>> seen = ConcurrentHashMap.newKeySet();
+        Answer drop = new Answer(Kind.IGNORE, Duration.ZERO);
+        Answer answer = new Answer(Kind.SYN_ACK, delay);
+        return syn -> seen.add(List.of((long) syn.srcPort(), syn.seq())) ? drop : answer;
     }
 
     /** Refuses every connection with a RST, as a closed port does. */

@@ -29,7 +29,10 @@ final class TcpPackets {
 
     /** One TCP segment as seen on the tun; sequence numbers are unsigned 32-bit values in longs. */
     record Segment(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
-            int flags, int payloadLength) {
+            int flags, int payloadLength, long tsval) {
+        /** {@link #tsval} when the segment carries no timestamp option. */
+        static final long NO_TIMESTAMP = -1;
+
         boolean is(int flag) {
             return (flags & flag) != 0;
         }
@@ -92,21 +95,61 @@ final class TcpPackets {
         return Optional.of(new Segment(family, src, dst,
                 Short.toUnsignedInt(buf.getShort(ipHeader)), Short.toUnsignedInt(buf.getShort(ipHeader + 2)),
                 Integer.toUnsignedLong(buf.getInt(ipHeader + 4)), Integer.toUnsignedLong(buf.getInt(ipHeader + 8)),
-                packet[ipHeader + 13] & 0x3f, ipEnd - ipHeader - tcpHeader));
+                packet[ipHeader + 13] & 0x3f, ipEnd - ipHeader - tcpHeader,
+                timestampValue(buf, ipHeader + TCP_HEADER, ipHeader + tcpHeader)));
+    }
+
+    /** TSval of the timestamp option (kind 8, RFC 7323) among the options in [from, to), or none. */
+    private static long timestampValue(ByteBuffer buf, int from, int to) {
+        int at = from;
+        while (at < to) {
+            int kind = buf.get(at) & 0xff;
+            if (kind == 0) {
+                break;
+            }
+            if (kind == 1) {
+                at++;
+                continue;
+            }
+            if (at + 1 >= to) {
+                break;
+            }
+            int length = buf.get(at + 1) & 0xff;
+            if (length < 2 || at + length > to) {
+                break;
+            }
+            if (kind == 8 && length == 10) {
+                return Integer.toUnsignedLong(buf.getInt(at + 2));
+            }
+            at += length;
+        }
+        return Segment.NO_TIMESTAMP;
     }
 
     /** The answer {@code to} a segment: addresses and ports swapped, no payload. */
     static byte[] reply(Segment to, long seq, long ack, int flags, int mss) {
-        return build(to.family(), to.dst(), to.src(), to.dstPort(), to.srcPort(), seq, ack, flags, mss);
+        return reply(to, seq, ack, flags, mss, Segment.NO_TIMESTAMP, 0);
+    }
+
+    /** Same, with a timestamp option when {@code tsval} is not {@link Segment#NO_TIMESTAMP}. */
+    static byte[] reply(Segment to, long seq, long ack, int flags, int mss, long tsval, long tsecr) {
+        return build(to.family(), to.dst(), to.src(), to.dstPort(), to.srcPort(), seq, ack, flags, mss, tsval, tsecr);
+    }
+
+    static byte[] build(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
+            int flags, int mss) {
+        return build(family, src, dst, srcPort, dstPort, seq, ack, flags, mss, Segment.NO_TIMESTAMP, 0);
     }
 
     /**
      * Builds a bare IP packet carrying one TCP header without payload; with {@code mss > 0} the
-     * header carries an MSS option (RFC 9293 §3.7.1), as every real SYN-ACK does.
+     * header carries an MSS option (RFC 9293 §3.7.1), as every real SYN-ACK does, and with a
+     * {@code tsval} a timestamp option (two NOPs, then kind 8: RFC 7323 Appendix A's layout).
      */
     static byte[] build(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
-            int flags, int mss) {
-        int tcpLength = TCP_HEADER + (mss > 0 ? 4 : 0);
+            int flags, int mss, long tsval, long tsecr) {
+        boolean timestamps = tsval != Segment.NO_TIMESTAMP;
+        int tcpLength = TCP_HEADER + (mss > 0 ? 4 : 0) + (timestamps ? 12 : 0);
         int ipHeader = family == IpFamily.V4 ? IPV4_HEADER : IPV6_HEADER;
         ByteBuffer buf = ByteBuffer.allocate(ipHeader + tcpLength);
         if (family == IpFamily.V4) {
@@ -126,6 +169,9 @@ final class TcpPackets {
                 .putShort((short) 0); // urgent pointer
         if (mss > 0) {
             buf.put((byte) 2).put((byte) 4).putShort((short) mss);
+        }
+        if (timestamps) {
+            buf.put((byte) 1).put((byte) 1).put((byte) 8).put((byte) 10).putInt((int) tsval).putInt((int) tsecr);
         }
         buf.putShort(tcp + 16, (short) tcpChecksum(buf.array(), family, src, dst, tcp, tcpLength));
         return buf.array();

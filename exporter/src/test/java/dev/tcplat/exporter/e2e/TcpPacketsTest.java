@@ -43,6 +43,19 @@ class TcpPacketsTest {
     }
 
     @Test
+    void timestampOptionRoundTripsAndIsAbsentOtherwise() {
+        byte[] packet = TcpPackets.build(IpFamily.V4, V4_PEER, V4_CLIENT, 8080, 40000, 1, 2,
+                TcpPackets.SYN | TcpPackets.ACK, 1460, 0xfedcba98L, 77);
+        assertThat(packet).hasSize(56);
+        assertThat(TcpPackets.checksumsValid(packet, packet.length)).isTrue();
+        assertThat(TcpPackets.parse(packet, packet.length).orElseThrow().tsval()).isEqualTo(0xfedcba98L);
+
+        byte[] plain = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 40000, 443, 1, 0, TcpPackets.SYN, 1440);
+        assertThat(TcpPackets.parse(plain, plain.length).orElseThrow().tsval())
+                .isEqualTo(TcpPackets.Segment.NO_TIMESTAMP);
+    }
+
+    @Test
     void corruptedPacketFailsVerification() {
         byte[] packet = TcpPackets.build(IpFamily.V4, V4_CLIENT, V4_PEER, 40000, 80, 1, 0, TcpPackets.SYN, 0);
         packet[packet.length - 1] ^= 1;

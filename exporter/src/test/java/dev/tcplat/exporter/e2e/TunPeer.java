@@ -6,16 +6,22 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake remote host behind a tun device: connects from the namespace to {@link #peerAddress}
  * are routed into the tun, where this class reads the SYN and answers it as {@link SynPolicy}
- * says, with a SYN-ACK ({@code ack = seq + 1}, its own ISN, an MSS option), a RST, or nothing.
+ * says, with a SYN-ACK ({@code ack = seq + 1}, its own ISN, an MSS option, and a timestamp option
+ * echoing the SYN's TSval when the SYN had one), a RST, or nothing.
  * The handshake's final ACK and any data are accepted silently; a FIN is answered with a RST so
  * the client's socket is gone at once instead of retransmitting its FIN.
  *
@@ -24,8 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * device is created in the network namespace of the task that opened {@code /dev/net/tun}. It is
  * not persistent, so closing its fd ({@link #close}) deletes it.
  *
+ * <p>It also plays a client ({@link #openConnections}): it sends SYNs into the namespace and
+ * answers the namespace's SYN-ACKs with an ACK after a chosen delay, or never.
+ *
  * <p>Every SYN read is kept as an {@link Exchange} with monotonic timestamps, the ground truth
- * for delay tests.
+ * for delay tests. Delayed answers are written by a {@link PreciseScheduler}, on time to within
+ * microseconds.
  */
 final class TunPeer implements AutoCloseable {
     static final String DEFAULT_NAME = "tcplat-tun";
@@ -47,7 +57,9 @@ final class TunPeer implements AutoCloseable {
     private final int fd;
     private final int subnet;
     private final Thread reader;
-    private final ScheduledExecutorService delayed;
+    private final PreciseScheduler delayed;
+    private final Map<Integer, ClientAttempt> clientAttempts = new ConcurrentHashMap<>();
+    private final AtomicInteger nextClientPort = new AtomicInteger(20000);
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final AtomicLong acksSeen = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
@@ -64,11 +76,7 @@ final class TunPeer implements AutoCloseable {
         this.policy = policy;
         this.reader = new Thread(this::readLoop, "tun-peer-" + name);
         this.reader.setDaemon(true);
-        this.delayed = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "tun-peer-delayed-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.delayed = new PreciseScheduler("tun-peer-delayed-" + name);
     }
 
     /**
@@ -118,6 +126,11 @@ final class TunPeer implements AutoCloseable {
     /** The fake remote host's address: where connects must go to reach this peer. */
     InetAddress peerAddress(IpFamily family) {
         return IpFamily.literal(addressText(family, 2));
+    }
+
+    /** The namespace's own address on the tun, where the fake client connects to. */
+    InetAddress localAddress(IpFamily family) {
+        return IpFamily.literal(addressText(family, 1));
     }
 
     /** The fake peer's address as the exporter labels it (dotted quad, or RFC 5952 text). */
@@ -195,10 +208,18 @@ final class TunPeer implements AutoCloseable {
             if (delayNanos == 0) {
                 answer(segment, answer.kind(), readNanos);
             } else {
-                delayed.schedule(() -> answer(segment, answer.kind(), readNanos), delayNanos, TimeUnit.NANOSECONDS);
+                delayed.at(readNanos + delayNanos, () -> answer(segment, answer.kind(), readNanos));
+            }
+        } else if (segment.is(TcpPackets.SYN) && segment.is(TcpPackets.ACK)) {
+            ClientAttempt attempt = clientAttempts.get(segment.dstPort());
+            if (attempt != null) {
+                attempt.synAckRead(segment, readNanos);
             }
         } else if (segment.is(TcpPackets.RST)) {
-            return;
+            ClientAttempt attempt = clientAttempts.get(segment.dstPort());
+            if (attempt != null) {
+                attempt.outcome.complete(ClientOutcome.RESET);
+            }
         } else if (segment.is(TcpPackets.FIN)) {
             write(TcpPackets.reply(segment, segment.ack(), 0, TcpPackets.RST, 0));
         } else if (segment.is(TcpPackets.ACK)) {
@@ -210,7 +231,8 @@ final class TunPeer implements AutoCloseable {
         long ack = (syn.seq() + 1) & 0xffffffffL;
         byte[] packet = switch (kind) {
             case SYN_ACK -> TcpPackets.reply(syn, isn(syn), ack, TcpPackets.SYN | TcpPackets.ACK,
-                    MTU - (syn.family() == IpFamily.V4 ? 40 : 60));
+                    MTU - (syn.family() == IpFamily.V4 ? 40 : 60), syn.tsval() == TcpPackets.Segment.NO_TIMESTAMP
+                            ? TcpPackets.Segment.NO_TIMESTAMP : millisecondClock(), Math.max(0, syn.tsval()));
             case RST -> TcpPackets.reply(syn, 0, ack, TcpPackets.RST | TcpPackets.ACK, 0);
             case IGNORE -> null;
         };
@@ -218,6 +240,93 @@ final class TunPeer implements AutoCloseable {
         exchanges.add(new Exchange(syn, kind, readNanos, packet == null ? 0 : System.nanoTime()));
         if (packet != null) {
             write(packet);
+        }
+    }
+
+    /** A timestamp clock ticking once a millisecond (RFC 7323 allows 1 ms to 1 s per tick). */
+    private static long millisecondClock() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime()) & 0xffffffffL;
+    }
+
+    /** How a connection the fake client opened ended. */
+    enum ClientOutcome {
+        /** the namespace answered with a SYN-ACK, and the ACK was sent (or deliberately not) */
+        SYN_ACK,
+        /** the namespace refused the connection */
+        RESET
+    }
+
+    /**
+     * One connection the fake client opened, with System.nanoTime() stamps: the SYN-ACK read
+     * from the tun, and the ACK written ({@code 0} when not sent).
+     */
+    record ClientExchange(int clientPort, ClientOutcome outcome, long synAckReadNanos, long ackWrittenNanos) {}
+
+    /**
+     * Opens {@code count} connections one after the other from the fake peer to {@code port} on
+     * the namespace's side of the tun, each from a new client port, and answers each SYN-ACK
+     * with the handshake's ACK {@code ackDelay} after reading it, or with nothing when
+     * {@code ackDelay} is null (the client vanished). Waits for each to be answered (SYN-ACK or
+     * RST, within 3 s) before the next.
+     */
+    List<ClientExchange> openConnections(IpFamily family, int port, int count, Duration ackDelay) throws Exception {
+        List<ClientExchange> done = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int clientPort = nextClientPort.getAndIncrement();
+            long isn = 0x10000000L + clientPort * 7919L;
+            ClientAttempt attempt = new ClientAttempt(isn, ackDelay);
+            clientAttempts.put(clientPort, attempt);
+            write(TcpPackets.build(family, addressBytes(family, 2), addressBytes(family, 1), clientPort, port, isn, 0,
+                    TcpPackets.SYN, MTU - (family == IpFamily.V4 ? 40 : 60)));
+            ClientOutcome outcome;
+            try {
+                outcome = attempt.outcome.get(3, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer to the fake client's SYN from port " + clientPort + " to "
+                        + port + " in " + ns, e);
+            }
+            if (outcome == ClientOutcome.SYN_ACK && ackDelay != null) {
+                attempt.ackWritten.get(3, TimeUnit.SECONDS);
+            }
+            done.add(new ClientExchange(clientPort, outcome, attempt.synAckReadNanos,
+                    attempt.ackWritten.getNow(0L)));
+        }
+        return done;
+    }
+
+    private byte[] addressBytes(IpFamily family, int host) {
+        return IpFamily.literal(addressText(family, host)).getAddress();
+    }
+
+    /** The fake client's state for one connection. */
+    private final class ClientAttempt {
+        final long isn;
+        final Duration ackDelay;
+        final CompletableFuture<ClientOutcome> outcome = new CompletableFuture<>();
+        final CompletableFuture<Long> ackWritten = new CompletableFuture<>();
+        volatile long synAckReadNanos;
+
+        ClientAttempt(long isn, Duration ackDelay) {
+            this.isn = isn;
+            this.ackDelay = ackDelay;
+        }
+
+        /** The first SYN-ACK schedules the ACK; a retransmitted one is left unanswered. */
+        void synAckRead(TcpPackets.Segment synAck, long readNanos) {
+            if (outcome.isDone() || synAck.ack() != ((isn + 1) & 0xffffffffL)) {
+                return;
+            }
+            synAckReadNanos = readNanos;
+            if (ackDelay != null) {
+                byte[] ack = TcpPackets.reply(synAck, (isn + 1) & 0xffffffffL, (synAck.seq() + 1) & 0xffffffffL,
+                        TcpPackets.ACK, 0);
+                delayed.at(readNanos + ackDelay.toNanos(), () -> {
+                    long now = System.nanoTime();
+                    write(ack);
+                    ackWritten.complete(now);
+                });
+            }
+            outcome.complete(ClientOutcome.SYN_ACK);
         }
     }
 
@@ -245,11 +354,10 @@ final class TunPeer implements AutoCloseable {
         }
         closed = true;
         running = false;
-        delayed.shutdownNow();
         if (reader.isAlive()) {
             reader.join(2000);
         }
-        delayed.awaitTermination(2, TimeUnit.SECONDS);
+        delayed.close();
         Libc.INSTANCE.close(fd);
     }
 
