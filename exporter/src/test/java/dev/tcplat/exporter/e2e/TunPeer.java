@@ -294,6 +294,22 @@ final class TunPeer implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Sends {@code count} SYNs to {@code port} on the namespace's side of the tun, from hosts
+     * .10 to .249 of the tun's subnet and client ports 30000 and up, as fast as the tun takes
+     * them, and never completes one: a SYN flood. The namespace's answers are read and dropped.
+     */
+    void floodSyns(IpFamily family, int port, int count) {
+        byte[] target = addressBytes(family, 1);
+        byte[] source = addressBytes(family, 10);
+        int mss = MTU - (family == IpFamily.V4 ? 40 : 60);
+        for (int i = 0; i < count; i++) {
+            source[source.length - 1] = (byte) (10 + i % 240);
+            int clientPort = 30000 + (i / 240) % 30000;
+            write(TcpPackets.build(family, source, target, clientPort, port, 0x20000000L + i, 0, TcpPackets.SYN, mss));
+        }
+    }
+
     private byte[] addressBytes(IpFamily family, int host) {
         return IpFamily.literal(addressText(family, host)).getAddress();
     }
