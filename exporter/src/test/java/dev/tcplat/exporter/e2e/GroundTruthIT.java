@@ -29,7 +29,7 @@ class GroundTruthIT {
     private static final String RTT = "tcplat_handshake_rtt_seconds";
     private static final String CONNECT = "tcplat_connect_duration_seconds";
     /** Handshakes that load and compile the fake peer's code paths; left out of every mean. */
-    private static final int WARMUP_CONNECTIONS = 5;
+    private static final int WARMUP_CONNECTIONS = 20;
     /**
      * Handshakes delayed by {@link #BASELINE_DELAY}: they measure the fake peer's own reaction
      * time, on the same code path as the delayed round.
@@ -40,6 +40,7 @@ class GroundTruthIT {
     private static final double BASELINE_SECONDS = BASELINE_DELAY.toNanos() / 1e9;
     private static final int SERVER_PORT = 8080;
     private static final double TOLERANCE_SECONDS = 0.0005;
+    private static final double LOST_SYN_TOLERANCE_SECONDS = 0.002;
     /**
      * The stack between the TC hooks and the socket adds tens of microseconds to the kernel's
      * sample (30 µs measured on an idle machine), more when softirqs wait for a busy CPU.
@@ -164,8 +165,11 @@ class GroundTruthIT {
             Series lossy = awaitCount(exporter, RTT, labels, WARMUP_CONNECTIONS + 2 * connections).since(clean);
             MetricsText metrics = exporter.scrape();
             Series lossyConnect = Series.of(metrics, CONNECT, labels).since(cleanConnect);
+            // The retransmitted SYN reaches a fake peer idle for a second, which wakes up slower
+            // than between back-to-back handshakes: hence a wider margin here. Either wrong answer
+            // is a second away: the RTO counted in (1.005 s) or the first SYN measured from.
             assertThat(lossy.mean()).as(lossy.describe(clean.since(warmup), exporter))
-                    .isCloseTo(clean.since(warmup).mean(), within(TOLERANCE_SECONDS));
+                    .isCloseTo(clean.since(warmup).mean(), within(LOST_SYN_TOLERANCE_SECONDS));
             assertThat(lossyConnect.count()).isEqualTo(connections);
             assertThat(lossyConnect.mean() - lossy.mean()).as(lossyConnect.describe(exporter))
                     .isBetween(SYN_RTO_SECONDS, SYN_RTO_SECONDS + 0.05);

@@ -179,8 +179,10 @@ final class TunPeer implements AutoCloseable {
         while (running) {
             try {
                 pollfd.setShort(6, (short) 0);
-                // A bounded wait, so close() is noticed without closing the fd under a read.
-                if (libc.poll(pollfd, 1, 100) <= 0) {
+                // A bounded wait, so close() is noticed without closing the fd under a read; and
+                // a short one, so this thread's CPU never sinks into a deep idle state, whose exit
+                // would add a variable part to the delays this peer is the ground truth for.
+                if (libc.poll(pollfd, 1, 1) <= 0) {
                     continue;
                 }
                 int length = (int) libc.read(fd, packet, packet.length);
