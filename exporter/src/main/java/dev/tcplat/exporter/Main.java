@@ -56,6 +56,7 @@ public final class Main {
             return EXIT_USAGE;
         }
         setLogLevel(config.logLevel());
+        LogFormat.apply(config.logFormat());
         return serve(config);
     }
 

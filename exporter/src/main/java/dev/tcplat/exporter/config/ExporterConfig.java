@@ -1,6 +1,7 @@
 package dev.tcplat.exporter.config;
 
 import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,7 +17,9 @@ public record ExporterConfig(
         Duration handshakeTimeout,
         int pendingCapacity,
         int ringbufBytes,
-        String logLevel) {
+        String logLevel,
+        String logFormat,
+        WebConfig web) {
 
     public static final int MIN_RINGBUF_BYTES = 4096;
     public static final int MAX_PENDING_CAPACITY = 1 << 24;
@@ -44,6 +47,9 @@ public record ExporterConfig(
         if (!List.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("--log.level must be one of error, warn, info, debug; got '"
                     + logLevel + "'");
+        }
+        if (!List.of("plain", "json").contains(logFormat)) {
+            throw new IllegalArgumentException("--log.format must be plain or json; got '" + logFormat + "'");
         }
     }
 }
