@@ -16,7 +16,7 @@ final class ServerLimits {
     /** Seconds for writing one response: generous for a large scrape over a slow link. */
     static final int MAX_RESPONSE_SECONDS = 60;
     /** Seconds an idle keep-alive connection stays open. */
-    static final int IDLE_SECONDS = 30;
+    static final int IDLE_SECONDS = 15;
 
     private ServerLimits() {}
 

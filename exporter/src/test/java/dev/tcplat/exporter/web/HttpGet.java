@@ -39,9 +39,10 @@ final class HttpGet {
         return plain(port, "GET", path, null, null);
     }
 
-    static Response tls(SSLContext context, int port, String path, String user, String password)
+    static Response tls(SSLContext context, String protocol, int port, String path, String user, String password)
             throws IOException {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            socket.setEnabledProtocols(new String[] {protocol});
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
             socket.setSoTimeout(TIMEOUT_MS);
             socket.startHandshake();
