@@ -31,6 +31,7 @@ final class LogFormat {
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
         encoder.setWithContext(false);
+        encoder.setWithMDC(false);
         encoder.setWithMessage(false);
         encoder.setWithArguments(false);
         encoder.setWithFormattedMessage(true);
