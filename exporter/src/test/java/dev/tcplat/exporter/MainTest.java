@@ -35,6 +35,8 @@ class MainTest {
         "--web.telemetry-path=metrics  | --web.telemetry-path must start with '/'",
         "--pending.capacity=lots       | Invalid value for option '--pending.capacity'",
         "--no-such-flag                | Unknown option: '--no-such-flag'",
+        "--interface=eth[0             | --interface: 'eth[0': '[' without a closing ']'",
+        "--interface.exclude=veth*     | interface veth0 is both selected by name and excluded",
     })
     void badFlagGivesOneLineNamingIt(String flag, String expected) {
         String stderr = runCapturingStderr("--interface", "veth0", flag);
@@ -55,6 +57,6 @@ class MainTest {
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--interface", "--web.listen-address",
                 "--web.telemetry-path", "--attach-mode", "--handshake.timeout", "--pending.capacity",
-                "--ringbuf.size", "--log.level", "--version", "Default: :10090");
+                "--ringbuf.size", "--log.level", "--version", "Default: :10090", "--interface.exclude");
     }
 }
