@@ -76,10 +76,21 @@ final class ExporterProcess implements AutoCloseable {
      * it exits by itself, for error paths; kills it after {@code timeout}.
      */
     static Exit runToExit(NetworkNamespace ns, Duration timeout, String... args) throws Exception {
+        return runToExitUnder(ns, List.of(), timeout, args);
+    }
+
+    /**
+     * {@link #runToExit}, with the JVM started through {@code wrapper} (e.g. {@code setpriv} with
+     * options), to run it with less privilege than the test has.
+     */
+    static Exit runToExitUnder(NetworkNamespace ns, List<String> wrapper, Duration timeout, String... args)
+            throws Exception {
         String base = ns.name() + "-" + System.nanoTime();
         Path out = logDirectory().resolve(base + ".stdout");
         Path err = logDirectory().resolve(base + ".stderr");
-        Process process = spawn(command(ns, List.of(args)), out, err);
+        List<String> command = new ArrayList<>(command(ns, List.of(args)));
+        command.addAll(4, wrapper); // after "ip netns exec NAME"
+        Process process = spawn(command, out, err);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("exporter did not exit within " + timeout + "; stderr:\n" + read(err));
