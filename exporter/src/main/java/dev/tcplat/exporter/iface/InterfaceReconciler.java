@@ -184,7 +184,7 @@ public final class InterfaceReconciler implements AutoCloseable {
                 : previous.delay().multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY
                 : previous.delay().multipliedBy(2);
         if (previous == null || !previous.message().equals(e.getMessage())) {
-            log.warn("{}; retrying in {} s and after every change", e.getMessage(), delay.toSeconds());
+            log.warn("{}; retrying in {} s, then less and less often", e.getMessage(), delay.toSeconds());
         } else {
             log.debug("{}; retrying in {} s", e.getMessage(), delay.toSeconds());
         }

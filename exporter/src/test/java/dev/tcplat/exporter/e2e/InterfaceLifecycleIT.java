@@ -3,6 +3,7 @@ package dev.tcplat.exporter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,36 @@ class InterfaceLifecycleIT {
                 assertThat(exporter.stop()).as(exporter::log).isZero();
                 assertThat(AttachedInterfaces.tcxEmpty(ns, "dyn2")).isTrue();
             }
+        }
+    }
+
+    @Test
+    void anInterfaceThatCannotBeAttachedIsReportedAndRetried() throws Exception {
+        try (VethPair base = VethPair.create();
+                ExporterProcess exporter = ExporterProcess.start(base.client(), "--interface", "dyn*",
+                        "--attach-mode", "tc")) {
+            NetworkNamespace ns = base.client();
+            // A foreign filter that holds the legacy priority tcplat needs, on an interface made
+            // under another name and renamed once the filter is in place.
+            ns.ip("link", "add", "prep9", "type", "veth", "peer", "name", "peer9");
+            ns.exec("tc", "qdisc", "add", "dev", "prep9", "clsact").check();
+            ns.exec("tc", "filter", "add", "dev", "prep9", "ingress", "prio", "1985", "u32",
+                    "match", "ip", "protocol", "17", "0xff", "flowid", "ffff:1").check();
+            ns.ip("link", "set", "prep9", "name", "dyn9");
+            ns.ip("link", "set", "dyn9", "up");
+
+            Await.until(() -> exporter.scrape().value(AttachedInterfaces.METRIC,
+                    Map.of("interface", "dyn9", "mode", "tc")).orElse(-1) == 0, SETTLE, exporter::log);
+            assertThat(exporter.stderrText()).contains("cannot attach to interface dyn9", "retrying in 1 s");
+
+            // The obstacle goes; a retry attaches without a restart.
+            ns.exec("tc", "filter", "del", "dev", "dyn9", "ingress", "prio", "1985").check();
+            Await.until(() -> AttachedInterfaces.reported(exporter).contains("dyn9"), Duration.ofSeconds(10),
+                    exporter::log);
+            assertThat(exporter.stderrText().lines().filter(l -> l.contains("cannot attach to interface dyn9")))
+                    .as("the failure is logged once, not per retry").hasSize(1);
+            assertThat(exporter.stop()).as(exporter::log).isZero();
+            assertThat(Attachments.tcFilters(ns, "dyn9", Attachments.Hook.INGRESS)).isEmpty();
         }
     }
 
