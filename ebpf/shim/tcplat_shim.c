@@ -116,6 +116,19 @@ static int fail(int err, const char *fmt, ...)
 	return err;
 }
 
+/* fail() for the shim's other source files. */
+int tcplat_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int tcplat_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 /* Warnings go to stderr (unless quiet) and the first one is kept; info and
  * debug output (a page per load) are dropped. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
