@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tcplat-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Passively measures TCP handshake latency per remote peer with eBPF and serves it"
-                + " to Prometheus. Needs root, or CAP_BPF and CAP_NET_ADMIN.")
+                + " to Prometheus. Needs root, or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON.")
 final class Flags {
     @Option(names = {"-i", "--interface"}, paramLabel = "NAME|GLOB|all", split = ",",
             description = "Interface to watch: a name, a pattern such as 'eth*' (followed as interfaces come and go),"

@@ -2,6 +2,7 @@ package dev.tcplat.exporter.web;
 
 import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
@@ -72,7 +73,15 @@ public final class MetricsServer implements AutoCloseable {
             Authenticator auth) {
         HttpContext context = server.createContext(path, new SafeHandler(path, web.headers(), handler));
         if (auth != null) {
-            context.setAuthenticator(auth);
+            // The JDK answers 401 before any handler runs: the configured headers (HSTS, ...)
+            // are set here so that they are on those answers too.
+            context.setAuthenticator(new Authenticator() {
+                @Override
+                public Result authenticate(HttpExchange exchange) {
+                    web.headers().forEach(exchange.getResponseHeaders()::set);
+                    return auth.authenticate(exchange);
+                }
+            });
         }
     }
 

@@ -79,6 +79,9 @@ public final class WebConfigFile {
             }
             throw new IllegalArgumentException(file + ": unknown key '" + where + "'");
         } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("No content")) {
+                return null; // Only comments: as empty.
+            }
             throw new IllegalArgumentException(file + ": '" + path(e) + "' has the wrong type ("
                     + firstLine(e.getOriginalMessage()) + ")");
         } catch (JsonProcessingException e) {

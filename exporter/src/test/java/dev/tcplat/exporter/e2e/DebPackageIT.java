@@ -120,9 +120,20 @@ class DebPackageIT {
         return query.ok() ? query.stdout().strip() : "";
     }
 
+    /** Runs dpkg; waits (up to a minute) while apt or another dpkg holds its lock. */
     private static Command.Result dpkg(String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "dpkg"));
         argv.addAll(List.of(args));
-        return Command.run(argv);
+        Command.Result result = Command.run(argv);
+        for (int attempt = 0; attempt < 60 && !result.ok() && result.stderr().contains("lock"); attempt++) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+            result = Command.run(argv);
+        }
+        return result;
     }
 }

@@ -110,6 +110,16 @@ class MetricsServerTest {
     void configuredHeadersAreSent() throws Exception {
         int port = start(new WebConfig(java.util.Optional.empty(), Map.of(), Map.of("X-Frame-Options", "deny")));
         assertThat(HttpGet.get(port, "/metrics").header("X-Frame-Options")).isEqualTo("deny");
+        assertThat(HttpGet.get(port, "/nothing").header("X-Frame-Options")).isEqualTo("deny");
+    }
+
+    @Test
+    void configuredHeadersAreSentWithA401Too() throws Exception {
+        int port = start(new WebConfig(java.util.Optional.empty(), Map.of("prometheus", HASH),
+                Map.of("Strict-Transport-Security", "max-age=60")));
+        HttpGet.Response anonymous = HttpGet.get(port, "/metrics");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("Strict-Transport-Security")).isEqualTo("max-age=60");
     }
 
     @Test

@@ -40,6 +40,7 @@ class WebConfigFileTest {
     @Test
     void emptyFileMeansPlainHttpWithoutAuth() throws Exception {
         assertThat(load("")).isEqualTo(WebConfig.PLAIN);
+        assertThat(load("# nothing configured yet\n")).isEqualTo(WebConfig.PLAIN);
     }
 
     @Test
