@@ -28,7 +28,12 @@ final class Exporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Exporter.class);
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
+    /**
+     * Set once the interfaces selected at start are attached and events are drained: what
+     * {@code /-/ready} reports.
+     */
+    private volatile boolean ready;
 
     /** @param onDrainFailure run if reading events fails after start */
     static Exporter start(ExporterConfig config, Runnable onDrainFailure) throws ProbeException, IOException {
@@ -69,7 +74,9 @@ final class Exporter implements AutoCloseable {
         drainer.start();
         started.add(drainer);
 
-        MetricsServer server = MetricsServer.start(config.listenAddress(), config.telemetryPath(), registry);
+        ready = true;
+        MetricsServer server = MetricsServer.start(config.listenAddress(), config.telemetryPath(), registry,
+                config.web(), Version.exporter(), () -> ready && !closed);
         started.add(server);
         log.info("serving metrics on {}{}", config.listenAddress(), config.telemetryPath());
     }

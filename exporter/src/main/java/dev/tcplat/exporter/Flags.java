@@ -5,7 +5,10 @@ import dev.tcplat.exporter.config.DefaultRouteInterfaces;
 import dev.tcplat.exporter.config.DurationParser;
 import dev.tcplat.exporter.config.ExporterConfig;
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.web.WebConfig;
+import dev.tcplat.exporter.web.WebConfigFile;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +61,14 @@ final class Flags {
             description = "error, warn, info or debug. Default: ${DEFAULT-VALUE}.")
     String logLevel;
 
+    @Option(names = "--log.format", paramLabel = "FORMAT", defaultValue = "plain",
+            description = "plain (one line per message) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "Prometheus web configuration file (TLS, basic auth). Default: plain HTTP, no auth.")
+    Path webConfigFile;
+
     /** @throws IllegalArgumentException with a one-line message naming the flag */
     ExporterConfig toConfig() throws IOException {
         List<String> watched = interfaces;
@@ -71,7 +82,10 @@ final class Flags {
         return new ExporterConfig(watched, parse("--web.listen-address", () -> ListenAddress.parse(listenAddress)),
                 telemetryPath, parse("--attach-mode", this::attachMode),
                 parse("--handshake.timeout", () -> DurationParser.parse(handshakeTimeout)),
-                pendingCapacity, ringbufBytes, logLevel.toLowerCase(Locale.ROOT), interfaceExcludes);
+                pendingCapacity, ringbufBytes, logLevel.toLowerCase(Locale.ROOT), logFormat.toLowerCase(Locale.ROOT),
+                webConfigFile == null ? WebConfig.PLAIN
+                        : parse("--web.config.file", () -> WebConfigFile.load(webConfigFile)),
+                interfaceExcludes);
     }
 
     private AttachMode attachMode() {

@@ -58,6 +58,7 @@ public final class Main {
             return EXIT_USAGE;
         }
         setLogLevel(config.logLevel());
+        LogFormat.apply(config.logFormat());
         try {
             Preflight.run(config.interfaceSelector(), config.listenAddress());
         } catch (PreflightException e) {

@@ -2,6 +2,7 @@ package dev.tcplat.exporter.config;
 
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.iface.InterfaceSelector;
+import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +19,8 @@ public record ExporterConfig(
         int pendingCapacity,
         int ringbufBytes,
         String logLevel,
+        String logFormat,
+        WebConfig web,
         List<String> interfaceExcludes) {
 
     public static final int MIN_RINGBUF_BYTES = 4096;
@@ -51,6 +54,9 @@ public record ExporterConfig(
         if (!List.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("--log.level must be one of error, warn, info, debug; got '"
                     + logLevel + "'");
+        }
+        if (!List.of("plain", "json").contains(logFormat)) {
+            throw new IllegalArgumentException("--log.format must be plain or json; got '" + logFormat + "'");
         }
     }
 }

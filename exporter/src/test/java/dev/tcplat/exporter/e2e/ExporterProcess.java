@@ -61,7 +61,15 @@ final class ExporterProcess implements AutoCloseable {
      * listen address on the namespace's loopback, and waits until it is attached and serving.
      */
     static ExporterProcess start(NetworkNamespace ns, String... args) throws Exception {
-        ExporterProcess exporter = launch(ns, args);
+        return start(ns, List.of(), args);
+    }
+
+    /**
+     * As {@link #start(NetworkNamespace, String...)}, with {@code launcher} (e.g. {@code setpriv
+     * ... --}) between {@code ip netns exec NS} and {@code java}; it must exec what follows.
+     */
+    static ExporterProcess start(NetworkNamespace ns, List<String> launcher, String... args) throws Exception {
+        ExporterProcess exporter = launch(ns, launcher, args);
         try {
             exporter.awaitReady(interfacesIn(args));
             return exporter;
@@ -76,21 +84,16 @@ final class ExporterProcess implements AutoCloseable {
      * it exits by itself, for error paths; kills it after {@code timeout}.
      */
     static Exit runToExit(NetworkNamespace ns, Duration timeout, String... args) throws Exception {
-        return runToExitUnder(ns, List.of(), timeout, args);
+        return runToExit(ns, List.of(), timeout, args);
     }
 
-    /**
-     * {@link #runToExit}, with the JVM started through {@code wrapper} (e.g. {@code setpriv} with
-     * options), to run it with less privilege than the test has.
-     */
-    static Exit runToExitUnder(NetworkNamespace ns, List<String> wrapper, Duration timeout, String... args)
+    /** As {@link #runToExit(NetworkNamespace, Duration, String...)}, with a launcher before {@code java}. */
+    static Exit runToExit(NetworkNamespace ns, List<String> launcher, Duration timeout, String... args)
             throws Exception {
         String base = ns.name() + "-" + System.nanoTime();
         Path out = logDirectory().resolve(base + ".stdout");
         Path err = logDirectory().resolve(base + ".stderr");
-        List<String> command = new ArrayList<>(command(ns, List.of(args)));
-        command.addAll(4, wrapper); // after "ip netns exec NAME"
-        Process process = spawn(command, out, err);
+        Process process = spawn(command(ns, launcher, List.of(args)), out, err);
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("exporter did not exit within " + timeout + "; stderr:\n" + read(err));
@@ -105,12 +108,13 @@ final class ExporterProcess implements AutoCloseable {
     /** How a process that ran to completion ended. */
     record Exit(int code, String stdout, String stderr) {}
 
-    private static ExporterProcess launch(NetworkNamespace ns, String[] args) throws Exception {
+    private static ExporterProcess launch(NetworkNamespace ns, List<String> launcher, String[] args)
+            throws Exception {
         int port = freePort(ns);
         List<String> full = new ArrayList<>(List.of(args));
         full.add("--web.listen-address");
         full.add(HOST + ":" + port);
-        List<String> command = command(ns, full);
+        List<String> command = command(ns, launcher, full);
         Path out = logDirectory().resolve(ns.name() + "-" + port + ".stdout");
         Path err = logDirectory().resolve(ns.name() + "-" + port + ".stderr");
         return new ExporterProcess(ns, command, spawn(command, out, err), out, err, port);
@@ -123,9 +127,11 @@ final class ExporterProcess implements AutoCloseable {
         return process;
     }
 
-    private static List<String> command(NetworkNamespace ns, List<String> args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+    private static List<String> command(NetworkNamespace ns, List<String> launcher, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        command.addAll(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toString()));
         command.addAll(args);
         return command;
     }
@@ -164,7 +170,7 @@ final class ExporterProcess implements AutoCloseable {
      * waiting for the metrics endpoint: for tests that kill the exporter right there.
      */
     static ExporterProcess startAttached(NetworkNamespace ns, String... args) throws Exception {
-        ExporterProcess exporter = launch(ns, args);
+        ExporterProcess exporter = launch(ns, List.of(), args);
         try {
             exporter.awaitAttached(interfacesIn(args));
             return exporter;

@@ -21,14 +21,14 @@ class PreflightIT {
         try (VethPair veth = VethPair.create()) {
             // Root, but with the capabilities removed from the bounding set: after exec the
             // JVM's effective set lacks them, as for a service user that was not granted them.
-            ExporterProcess.Exit exit = ExporterProcess.runToExitUnder(veth.client(),
+            ExporterProcess.Exit exit = ExporterProcess.runToExit(veth.client(),
                     List.of("setpriv", "--bounding-set", "-bpf,-perfmon,-net_admin,-sys_admin", "--"), TIMEOUT,
                     "--interface", veth.clientInterface(), "--web.listen-address", "127.0.0.1:10090");
             assertOneLineFailure(exit, "missing CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON (running as uid 0)",
                     "AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON");
             assertThat(AttachedInterfaces.tcxEmpty(veth.client(), veth.clientInterface())).isTrue();
 
-            ExporterProcess.Exit perfmonOnly = ExporterProcess.runToExitUnder(veth.client(),
+            ExporterProcess.Exit perfmonOnly = ExporterProcess.runToExit(veth.client(),
                     List.of("setpriv", "--bounding-set", "-perfmon,-sys_admin", "--"), TIMEOUT,
                     "--interface", veth.clientInterface(), "--web.listen-address", "127.0.0.1:10090");
             assertOneLineFailure(perfmonOnly, "missing CAP_PERFMON (running as uid 0)");

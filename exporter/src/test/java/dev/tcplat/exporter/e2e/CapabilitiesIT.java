@@ -1,0 +1,113 @@
+package dev.tcplat.exporter.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcplat.exporter.deploy.SystemdUnit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exporter as the systemd unit runs it: not root (uid 65534), holding exactly the unit's
+ * capabilities and nothing else, with no way to gain more ({@code setpriv}, the same kernel
+ * mechanism systemd uses). It must measure real handshakes; and each capability must be needed:
+ * without any one of them, it must refuse to start with a message naming it.
+ */
+class CapabilitiesIT {
+    private static final int NOBODY = 65534;
+    private static final int CONNECTIONS = 10;
+
+    private Path jnaTmp;
+
+    @BeforeEach
+    void jnaDirectory() throws IOException {
+        // What RuntimeDirectory= gives the service: a directory only its user can write.
+        jnaTmp = Files.createTempDirectory("tcplat-jna-");
+        Command.run("chown", NOBODY + ":" + NOBODY, jnaTmp.toString());
+    }
+
+    @AfterEach
+    void removeJnaDirectory() throws IOException {
+        try (Stream<Path> files = Files.walk(jnaTmp)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private List<String> launcher(Set<String> capabilities) {
+        List<String> launcher = new java.util.ArrayList<>(SystemdUnit.setprivLauncher(NOBODY, capabilities));
+        return launcher;
+    }
+
+    private String[] args(VethPair veth, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--interface", veth.clientInterface()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void measuresHandshakesWithOnlyTheUnitsCapabilities() throws Exception {
+        SystemdUnit unit = SystemdUnit.load();
+        try (VethPair veth = VethPair.create();
+                TcpListener listener = TcpListener.open(veth.server(), veth.serverAddress(IpFamily.V4));
+                ExporterProcess exporter = ExporterProcess.start(veth.client(),
+                        withJnaTmp(launcher(unit.ambientCapabilities())), args(veth))) {
+            ProcessStatus status = ProcessStatus.of(exporter.pid());
+            assertThat(status.uid()).isEqualTo(NOBODY);
+            assertThat(status.effectiveCapabilities()).isEqualTo(unit.ambientCapabilities());
+            assertThat(status.boundingCapabilities()).isEqualTo(unit.ambientCapabilities());
+
+            TcpClient.connectAndClose(veth.client(), veth.serverAddress(IpFamily.V4), listener.port(), CONNECTIONS);
+
+            Handshakes.assertOutboundCount(exporter, veth.serverPeerLabel(IpFamily.V4), CONNECTIONS);
+        }
+    }
+
+    @Test
+    void legacyTcAttachmentWorksWithTheSameCapabilities() throws Exception {
+        SystemdUnit unit = SystemdUnit.load();
+        try (VethPair veth = VethPair.create();
+                TcpListener listener = TcpListener.open(veth.server(), veth.serverAddress(IpFamily.V6));
+                ExporterProcess exporter = ExporterProcess.start(veth.client(),
+                        withJnaTmp(launcher(unit.ambientCapabilities())), args(veth, "--attach-mode", "tc"))) {
+            assertThat(exporter.stderrText()).contains("attached to " + veth.clientInterface() + " via tc");
+            TcpClient.connectAndClose(veth.client(), veth.serverAddress(IpFamily.V6), listener.port(), CONNECTIONS);
+            Handshakes.assertOutboundCount(exporter, veth.serverPeerLabel(IpFamily.V6), CONNECTIONS);
+        }
+    }
+
+    @Test
+    void everyCapabilityIsNeeded() throws Exception {
+        SystemdUnit unit = SystemdUnit.load();
+        try (VethPair veth = VethPair.create()) {
+            for (String missing : unit.ambientCapabilities()) {
+                Set<String> fewer = new TreeSet<>(unit.ambientCapabilities());
+                fewer.remove(missing);
+                ExporterProcess.Exit exit = ExporterProcess.runToExit(veth.client(), withJnaTmp(launcher(fewer)),
+                        Duration.ofSeconds(30), args(veth, "--web.listen-address", "127.0.0.1:10099"));
+                assertThat(exit.code()).as("without cap_%s:\n%s", missing, exit.stderr()).isEqualTo(1);
+                assertThat(exit.stderr()).as("without cap_%s", missing)
+                        .containsIgnoringCase("CAP_" + missing)
+                        .doesNotContain("\tat ");
+            }
+        }
+    }
+
+    private List<String> withJnaTmp(List<String> launcher) {
+        // setpriv ends with "--"; java's own options come after the launcher, so JNA's directory
+        // is given to the JVM through its environment instead.
+        List<String> command = new java.util.ArrayList<>(List.of("env", "JAVA_TOOL_OPTIONS=-Djna.tmpdir=" + jnaTmp));
+        command.addAll(launcher);
+        return command;
+    }
+}
