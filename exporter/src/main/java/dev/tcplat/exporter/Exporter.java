@@ -29,7 +29,10 @@ final class Exporter implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private volatile boolean closed;
-    /** Set once the interfaces are followed and events are drained: what {@code /-/ready} reports. */
+    /**
+     * Set once the interfaces selected at start are attached and events are drained: what
+     * {@code /-/ready} reports.
+     */
     private volatile boolean ready;
 
     /** @param onDrainFailure run if reading events fails after start */

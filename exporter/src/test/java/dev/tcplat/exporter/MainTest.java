@@ -35,10 +35,10 @@ class MainTest {
         "--web.telemetry-path=metrics  | --web.telemetry-path must start with '/'",
         "--pending.capacity=lots       | Invalid value for option '--pending.capacity'",
         "--no-such-flag                | Unknown option: '--no-such-flag'",
-        "--log.format=xml              | --log.format must be plain or json",
-        "--web.config.file=/none.yml   | --web.config.file: /none.yml does not exist",
         "--interface=eth[0             | --interface: 'eth[0': '[' without a closing ']'",
         "--interface.exclude=veth*     | interface veth0 is both selected by name and excluded",
+        "--log.format=xml              | --log.format must be plain or json",
+        "--web.config.file=/none.yml   | --web.config.file: /none.yml does not exist",
     })
     void badFlagGivesOneLineNamingIt(String flag, String expected) {
         String stderr = runCapturingStderr("--interface", "veth0", flag);
@@ -59,7 +59,6 @@ class MainTest {
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--interface", "--web.listen-address",
                 "--web.telemetry-path", "--attach-mode", "--handshake.timeout", "--pending.capacity",
-                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090",
-                "--interface.exclude");
+                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090", "--interface.exclude");
     }
 }

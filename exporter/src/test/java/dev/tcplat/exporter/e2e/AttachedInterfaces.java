@@ -48,8 +48,8 @@ final class AttachedInterfaces {
         return true;
     }
 
-    /** The interface index of {@code dev} in {@code ns}, from {@code /sys/class/net} as ip sees it. */
+    /** The interface index of {@code dev} in {@code ns}. */
     static int index(NetworkNamespace ns, String dev) {
-        return Integer.parseInt(ns.exec("cat", "/sys/class/net/" + dev + "/ifindex").check().stdout().strip());
+        return Attachments.ifindex(ns, dev);
     }
 }

@@ -84,6 +84,32 @@ class InterfaceLifecycleIT {
     }
 
     @Test
+    void allFollowsInterfacesGoingUpAndDownAndExclusionsHold() throws Exception {
+        try (VethPair base = VethPair.create();
+                ExporterProcess exporter = ExporterProcess.start(base.client(), "--interface", "all",
+                        "--interface.exclude", "skip*")) {
+            NetworkNamespace ns = base.client();
+            Await.until(() -> AttachedInterfaces.reported(exporter).equals(Set.of(base.clientInterface())), SETTLE,
+                    exporter::log);
+            ns.ip("link", "add", "up0", "type", "veth", "peer", "name", "skip0");
+            // Down: not selected by all.
+            assertThat(AttachedInterfaces.tcxEmpty(ns, "up0")).isTrue();
+
+            ns.ip("link", "set", "up0", "up");
+            ns.ip("link", "set", "skip0", "up");
+            Await.until(() -> AttachedInterfaces.tcxOnBothHooks(ns, "up0"), ATTACH_BOUND, exporter::log);
+            Await.until(() -> AttachedInterfaces.reported(exporter).equals(Set.of(base.clientInterface(), "up0")),
+                    SETTLE, exporter::log);
+            assertThat(AttachedInterfaces.tcxEmpty(ns, "skip0")).as("excluded").isTrue();
+
+            ns.ip("link", "set", "up0", "down");
+            Await.until(() -> AttachedInterfaces.tcxEmpty(ns, "up0"), SETTLE, exporter::log);
+            assertThat(exporter.stderrText()).contains("detached from up0", "no longer selected");
+            assertThat(exporter.stop()).as(exporter::log).isZero();
+        }
+    }
+
+    @Test
     void anInterfaceThatCannotBeAttachedIsReportedAndRetried() throws Exception {
         try (VethPair base = VethPair.create();
                 ExporterProcess exporter = ExporterProcess.start(base.client(), "--interface", "dyn*",
