@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * /metrics with 10 000 peer series: scrape time and size in the text and protobuf formats, and
+ * /metrics with 10 000 peers' series: scrape time and size in the text and protobuf formats, and
  * how much event ingest (decode, match, observe on the drain thread) keeps while scrapes run
  * back to back on another thread, against ingest alone.
  *
@@ -23,14 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ScrapeBench {
     private static final int PEERS = 10_000;
+    private static final int QUICK_PEERS = 500;
     private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String PROTOBUF =
             "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
+        int peers = quick ? QUICK_PEERS : PEERS;
+        System.out.printf("scrape.peers %d%n", peers);
         Pipeline pipeline = new Pipeline();
-        for (int p = 0; p < PEERS; p++) {
+        for (int p = 0; p < peers; p++) {
             long hi = (0x0a000000L | p) << 32;
             pipeline.peerMetrics.onHandshake(Direction.OUTBOUND, 4, hi, 0, 443, 250_000, 250_000);
         }
@@ -59,8 +62,8 @@ public final class ScrapeBench {
                 }
             }
             double seconds = quick ? 1 : 5;
-            ingest(pipeline, seconds / 2, null);  // warm-up
-            double alone = ingest(pipeline, seconds, null);
+            ingest(pipeline, peers, seconds / 2, null);  // warm-up
+            double alone = ingest(pipeline, peers, seconds, null);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             Thread scraper = new Thread(() -> {
@@ -73,7 +76,7 @@ public final class ScrapeBench {
                     }
                 }
             });
-            double scraped = ingest(pipeline, seconds, () -> {
+            double scraped = ingest(pipeline, peers, seconds, () -> {
                 scraper.start();
             });
             stop.set(true);
@@ -98,8 +101,8 @@ public final class ScrapeBench {
     }
 
     /** Events per second through the decoder for {@code seconds}, on this thread. */
-    private static double ingest(Pipeline pipeline, double seconds, Runnable atStart) {
-        EventMix mix = new EventMix(PEERS, PEERS);
+    private static double ingest(Pipeline pipeline, int peers, double seconds, Runnable atStart) {
+        EventMix mix = new EventMix(peers, peers);
         ByteBuffer batch = EventMix.buffer(256);
         if (atStart != null) {
             atStart.run();
