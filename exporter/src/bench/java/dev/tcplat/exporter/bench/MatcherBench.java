@@ -32,7 +32,9 @@ public class MatcherBench {
     private static final int BATCH = 256;
 
     private OutboundMatcher matcher;
+    private OutboundMatcher matcherAlone;
     private DistributionDataPoint classic;
+    private DistributionDataPoint[] classicPeers;
     private long[] remoteHi;
     private int[] localPort;
     private int next;
@@ -46,10 +48,16 @@ public class MatcherBench {
     public void setUp() {
         PrometheusRegistry registry = new PrometheusRegistry();
         matcher = new OutboundMatcher(Pipeline.DEFAULT_CAPACITY, Pipeline.DEFAULT_TIMEOUT_NS, new PeerMetrics(registry));
-        classic = Histogram.builder().name("classic_seconds").labelNames("peer").classicOnly()
+        matcherAlone = new OutboundMatcher(Pipeline.DEFAULT_CAPACITY, Pipeline.DEFAULT_TIMEOUT_NS, new NullListener());
+        Histogram histogram = Histogram.builder().name("classic_seconds").labelNames("peer").classicOnly()
                 .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                         0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-                .register(registry).labelValues("10.1.0.1");
+                .register(registry);
+        classic = histogram.labelValues("10.1.0.1");
+        classicPeers = new DistributionDataPoint[PEERS];
+        for (int p = 0; p < PEERS; p++) {
+            classicPeers[p] = histogram.labelValues("10.1." + (p >> 8) + "." + (p & 0xff));
+        }
         remoteHi = new long[TUPLES];
         localPort = new int[TUPLES];
         for (int t = 0; t < TUPLES; t++) {
@@ -64,6 +72,16 @@ public class MatcherBench {
     /** One outbound handshake: SYN opens, SYN-ACK matches, RTT and connect duration observed. */
     @Benchmark
     public void matchedPair() {
+        pair(matcher);
+    }
+
+    /** The same pair with outcomes discarded: the matcher's share of {@link #matchedPair}. */
+    @Benchmark
+    public void matchedPairWithoutMetrics() {
+        pair(matcherAlone);
+    }
+
+    private void pair(OutboundMatcher matcher) {
         int t = next;
         next = (t + 1) & (TUPLES - 1);
         long syn = clock += 1000;
@@ -77,6 +95,14 @@ public class MatcherBench {
     @Benchmark
     public void classicObserve() {
         classic.observe((clock += 1000) % 1_000_000 / 1e9);
+    }
+
+    /** The same, cycling through one cached data point per peer: the working set matchedPair has. */
+    @Benchmark
+    public void classicObserveManyPeers() {
+        int t = next;
+        next = (t + 1) & (TUPLES - 1);
+        classicPeers[t % PEERS].observe((clock += 1000) % 1_000_000 / 1e9);
     }
 
     /** One event of the mix through the decoder, matchers and histograms (per-event figure). */
