@@ -54,5 +54,7 @@ fi
   fi
   echo "## 6. scrape"
   bench dev.tcplat.exporter.bench.ScrapeBench $($quick && echo --quick)
+  echo "## 7. end to end (veth, real handshakes)"
+  bench -Dtcplat.jar=exporter/target/tcplat-exporter.jar dev.tcplat.exporter.e2e.HandshakeRateBench $($quick && echo --quick)
   echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/results.txt"
