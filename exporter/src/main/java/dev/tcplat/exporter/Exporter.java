@@ -55,7 +55,9 @@ final class Exporter implements AutoCloseable {
         started.add(interfaces);
 
         PrometheusRegistry registry = new PrometheusRegistry();
-        PeerMetrics peerMetrics = new PeerMetrics(registry);
+        PeerMetrics peerMetrics = new PeerMetrics(registry, config.metrics(), System.nanoTime());
+        log.info("per-peer series are bounded at {} ({} label sets a direction)", config.metrics().maxSeries(),
+                config.metrics().labelSetsPerDirection());
         long timeout = config.handshakeTimeout().toNanos();
         OutboundMatcher outbound = new OutboundMatcher(config.pendingCapacity(), timeout, peerMetrics);
         InboundMatcher inbound = new InboundMatcher(config.pendingCapacity(), timeout, peerMetrics,
@@ -66,10 +68,12 @@ final class Exporter implements AutoCloseable {
                         log.warn("{}", e.getMessage());
                     }
                 });
-        EventDecoder decoder = new EventDecoder(outbound, inbound);
-        Drainer drainer = new Drainer(probe, decoder, System::nanoTime, onDrainFailure);
+        EventDecoder decoder = new EventDecoder(outbound, inbound, peerMetrics::expire);
+        Drainer drainer = new Drainer(probe, decoder, System::nanoTime, onDrainFailure,
+                SelfMetrics.drainBatchSizes(registry));
         SelfMetrics.register(registry, new SelfMetrics.Sources(outbound, inbound, decoder, drainer::batches,
-                probe::counter, interfaces::attachments), Version.exporter(), Version.kernelRelease());
+                probe::counter, interfaces::attachments, peerMetrics, drainer::lastEventNanos), Version.exporter(),
+                Version.kernelRelease());
         JvmMetrics.builder().register(registry);
         drainer.start();
         started.add(drainer);

@@ -1,10 +1,12 @@
 package dev.tcplat.exporter;
 
 import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.config.ConfigFile;
 import dev.tcplat.exporter.config.DefaultRouteInterfaces;
 import dev.tcplat.exporter.config.DurationParser;
 import dev.tcplat.exporter.config.ExporterConfig;
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.web.WebConfig;
 import dev.tcplat.exporter.web.WebConfigFile;
 import java.io.IOException;
@@ -65,6 +67,15 @@ final class Flags {
             description = "plain (one line per message) or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
+    @Option(names = "--config.file", paramLabel = "FILE",
+            description = "YAML file of peer labelling (groups, cardinality budget, idle expiry, port label) and"
+                    + " histogram settings; see deploy/config/tcplat-exporter.yml. Default: built-in defaults.")
+    Path configFile;
+
+    @Option(names = "--config.check",
+            description = "Check the flags and config files, print the result and exit: 0 if valid, 2 if not.")
+    boolean configCheck;
+
     @Option(names = "--web.config.file", paramLabel = "FILE",
             description = "Prometheus web configuration file (TLS, basic auth). Default: plain HTTP, no auth.")
     Path webConfigFile;
@@ -85,7 +96,8 @@ final class Flags {
                 pendingCapacity, ringbufBytes, logLevel.toLowerCase(Locale.ROOT), logFormat.toLowerCase(Locale.ROOT),
                 webConfigFile == null ? WebConfig.PLAIN
                         : parse("--web.config.file", () -> WebConfigFile.load(webConfigFile)),
-                interfaceExcludes);
+                interfaceExcludes,
+                configFile == null ? MetricsConfig.DEFAULTS : parse("--config.file", () -> ConfigFile.load(configFile)));
     }
 
     private AttachMode attachMode() {

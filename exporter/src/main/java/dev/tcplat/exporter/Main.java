@@ -57,6 +57,12 @@ public final class Main {
             err.println("tcplat-exporter: " + e.getMessage());
             return EXIT_USAGE;
         }
+        if (flags.configCheck) {
+            cli.getOut().println("tcplat-exporter: configuration is valid; per-peer series are bounded at "
+                    + config.metrics().maxSeries());
+            cli.getOut().flush();
+            return EXIT_OK;
+        }
         setLogLevel(config.logLevel());
         LogFormat.apply(config.logFormat());
         try {

@@ -39,6 +39,7 @@ class MainTest {
         "--interface.exclude=veth*     | interface veth0 is both selected by name and excluded",
         "--log.format=xml              | --log.format must be plain or json",
         "--web.config.file=/none.yml   | --web.config.file: /none.yml does not exist",
+        "--config.file=/none.yml       | --config.file: /none.yml does not exist",
     })
     void badFlagGivesOneLineNamingIt(String flag, String expected) {
         String stderr = runCapturingStderr("--interface", "veth0", flag);
@@ -59,6 +60,24 @@ class MainTest {
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--interface", "--web.listen-address",
                 "--web.telemetry-path", "--attach-mode", "--handshake.timeout", "--pending.capacity",
-                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090", "--interface.exclude");
+                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090",
+                "--interface.exclude", "--config.file", "--config.check");
+    }
+
+    @Test
+    void configCheckValidatesAndExitsWithoutStarting() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(new String[] {"--interface", "veth0", "--config.check",
+                    "--config.file", "../deploy/config/tcplat-exporter.yml"})).isEqualTo(Main.EXIT_OK);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .isEqualTo("tcplat-exporter: configuration is valid; per-peer series are bounded at 42506\n");
+        assertThat(runCapturingStderr("--interface", "veth0", "--config.check", "--log.level=loud"))
+                .contains("--log.level must be one of");
     }
 }

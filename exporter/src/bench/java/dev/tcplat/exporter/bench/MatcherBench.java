@@ -47,7 +47,8 @@ public class MatcherBench {
     @Setup(Level.Trial)
     public void setUp() {
         PrometheusRegistry registry = new PrometheusRegistry();
-        matcher = new OutboundMatcher(Pipeline.DEFAULT_CAPACITY, Pipeline.DEFAULT_TIMEOUT_NS, new PeerMetrics(registry));
+        matcher = new OutboundMatcher(Pipeline.DEFAULT_CAPACITY, Pipeline.DEFAULT_TIMEOUT_NS, new PeerMetrics(registry,
+                Pipeline.EVERY_PEER, System.nanoTime()));
         matcherAlone = new OutboundMatcher(Pipeline.DEFAULT_CAPACITY, Pipeline.DEFAULT_TIMEOUT_NS, new NullListener());
         Histogram histogram = Histogram.builder().name("classic_seconds").labelNames("peer").classicOnly()
                 .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

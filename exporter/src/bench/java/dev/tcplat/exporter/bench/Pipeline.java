@@ -1,10 +1,13 @@
 package dev.tcplat.exporter.bench;
 
 import dev.tcplat.exporter.bpf.EventDecoder;
+import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.metrics.PeerMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +19,11 @@ final class Pipeline {
     static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     final PrometheusRegistry registry = new PrometheusRegistry();
-    final PeerMetrics peerMetrics = new PeerMetrics(registry);
+    /** A label budget large enough that every peer of a benchmark keeps its own series. */
+    static final MetricsConfig EVERY_PEER = new MetricsConfig(List.of(), 1_000_000, 0, 24, 48,
+            Duration.ofHours(1), false, List.of(), 0, MetricsConfig.DEFAULT_RTT_BUCKETS, false);
+
+    final PeerMetrics peerMetrics = new PeerMetrics(registry, EVERY_PEER, System.nanoTime());
     final OutboundMatcher outbound;
     final InboundMatcher inbound;
     final EventDecoder decoder;

@@ -3,6 +3,7 @@ package dev.tcplat.exporter.bench;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.web.MetricsServer;
+import dev.tcplat.exporter.web.WebConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class ScrapeBench {
             port = probe.getLocalPort();
         }
         try (MetricsServer server = MetricsServer.start(ListenAddress.parse("127.0.0.1:" + port), "/metrics",
-                pipeline.registry)) {
+                pipeline.registry, WebConfig.PLAIN, "bench", () -> true)) {
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
             HttpClient client = HttpClient.newHttpClient();
             int scrapes = quick ? 3 : 15;

@@ -3,6 +3,7 @@ package dev.tcplat.exporter.bpf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class Drainer implements AutoCloseable {
     private final ByteBuffer buffer;
     private final Thread thread;
     private final Runnable onFailure;
+    private final IntConsumer batchSizes;
 
     private volatile boolean running = true;
     private volatile long batches;
@@ -41,6 +43,13 @@ public final class Drainer implements AutoCloseable {
      * @param onFailure run once if reading the ring fails; the drainer has stopped by then
      */
     public Drainer(EventSource source, EventDecoder decoder, LongSupplier monotonicClock, Runnable onFailure) {
+        this(source, decoder, monotonicClock, onFailure, n -> { });
+    }
+
+    /** @param batchSizes told the number of events of every non-empty batch, on the drain thread */
+    public Drainer(EventSource source, EventDecoder decoder, LongSupplier monotonicClock, Runnable onFailure,
+            IntConsumer batchSizes) {
+        this.batchSizes = batchSizes;
         this.source = source;
         this.decoder = decoder;
         this.monotonicClock = monotonicClock;
@@ -63,6 +72,7 @@ public final class Drainer implements AutoCloseable {
                     batches++;
                     events += n;
                     lastEventNanos = monotonicClock.getAsLong();
+                    batchSizes.accept(n);
                 }
                 long now = monotonicClock.getAsLong();
                 // Expire on a tick even under constant load, when the wait never times out.

@@ -4,6 +4,7 @@ import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
 
 /**
  * Reads {@code struct tcplat_event} records straight out of the drain buffer with absolute
@@ -20,6 +21,7 @@ import java.nio.ByteOrder;
 public final class EventDecoder {
     private final OutboundMatcher outbound;
     private final InboundMatcher inbound;
+    private final LongConsumer alsoExpire;
 
     // Written by the drain thread only, read by scrapes.
     private volatile long synEvents;
@@ -29,8 +31,14 @@ public final class EventDecoder {
     private volatile long unknownEvents;
 
     public EventDecoder(OutboundMatcher outbound, InboundMatcher inbound) {
+        this(outbound, inbound, now -> { });
+    }
+
+    /** @param alsoExpire run on every expiry tick too, with the same clock (the per-peer series' idle expiry) */
+    public EventDecoder(OutboundMatcher outbound, InboundMatcher inbound, LongConsumer alsoExpire) {
         this.outbound = outbound;
         this.inbound = inbound;
+        this.alsoExpire = alsoExpire;
     }
 
     /** Decodes records 0..count-1 of {@code buf}. */
@@ -44,6 +52,7 @@ public final class EventDecoder {
     public void expire(long nowNs) {
         outbound.expire(nowNs);
         inbound.expire(nowNs);
+        alsoExpire.accept(nowNs);
     }
 
     private void decodeOne(ByteBuffer buf, int base) {

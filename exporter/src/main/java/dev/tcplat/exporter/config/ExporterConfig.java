@@ -21,7 +21,8 @@ public record ExporterConfig(
         String logLevel,
         String logFormat,
         WebConfig web,
-        List<String> interfaceExcludes) {
+        List<String> interfaceExcludes,
+        MetricsConfig metrics) {
 
     public static final int MIN_RINGBUF_BYTES = 4096;
 

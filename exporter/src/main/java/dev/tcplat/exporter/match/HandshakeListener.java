@@ -29,21 +29,21 @@ public interface HandshakeListener {
      * @param connectNanos from the first SYN to the SYN-ACK (outbound) or ACK (inbound),
      *     retransmission waits included
      */
-    void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+    void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
             long rttNanos, long connectNanos);
 
     /** This host's own delay for an inbound handshake: client's SYN in → this host's SYN-ACK out. */
-    void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos);
+    void onSynToSynAck(int family, long remoteHi, long remoteLo, int serverPort, long nanos);
 
     /** A SYN was sent again for a handshake still waiting (by this host outbound, by the client inbound). */
-    void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
+    void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort);
 
     /**
      * A SYN-ACK was sent again for a handshake still waiting: by this host (inbound), because the
      * client's ACK did not come in time or the client retransmitted its SYN.
      */
-    void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort);
+    void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort);
 
     /** A handshake failed; called once per handshake. */
-    void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort, Failure failure);
+    void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int serverPort, Failure failure);
 }

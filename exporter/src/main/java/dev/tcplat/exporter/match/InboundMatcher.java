@@ -58,7 +58,7 @@ public final class InboundMatcher {
             }
         } else if (pending.seq(slot) == seq) {
             pending.retransmitted(slot, tsNs, hasTs, tsval);
-            listener.onSynRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, remotePort);
+            listener.onSynRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, localPort);
         } else {
             forgetKernelEntry(slot);
             pending.reset(slot, seq, tsNs, hasTs, tsval);
@@ -88,11 +88,11 @@ public final class InboundMatcher {
         int family = pending.family(slot);
         long remoteHi = pending.remoteHi(slot);
         long remoteLo = pending.remoteLo(slot);
-        int remotePort = pending.remotePort(slot);
+        int serverPort = pending.localPort(slot);
         if (pending.answerCount(slot) == 0) {
-            listener.onSynToSynAck(family, remoteHi, remoteLo, remotePort, Math.max(0, tsNs - pending.lastSynNs(slot)));
+            listener.onSynToSynAck(family, remoteHi, remoteLo, serverPort, Math.max(0, tsNs - pending.lastSynNs(slot)));
         } else {
-            listener.onSynAckRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, remotePort);
+            listener.onSynAckRetransmit(Direction.INBOUND, family, remoteHi, remoteLo, serverPort);
         }
         if (!ackTracked) {
             // Its completion can not be seen: no outcome rather than a false timeout.
@@ -122,7 +122,7 @@ public final class InboundMatcher {
         if (rtt < 0) {
             ambiguousRtt++;
         }
-        listener.onHandshake(Direction.INBOUND, family, remoteHi, remoteLo, remotePort, rtt, connect);
+        listener.onHandshake(Direction.INBOUND, family, remoteHi, remoteLo, localPort, rtt, connect);
     }
 
     /** An egress RST refusing a client's SYN (nothing listens on the port, or the queue is full). */
@@ -136,7 +136,7 @@ public final class InboundMatcher {
         forgetKernelEntry(slot);
         pending.remove(slot);
         if (!alreadyCounted) {
-            listener.onFailure(Direction.INBOUND, family, remoteHi, remoteLo, remotePort, Failure.RESET);
+            listener.onFailure(Direction.INBOUND, family, remoteHi, remoteLo, localPort, Failure.RESET);
         }
     }
 
@@ -154,7 +154,7 @@ public final class InboundMatcher {
             table.markFailed(slot);
             forgetKernelEntry(slot);
             listener.onFailure(Direction.INBOUND, table.family(slot), table.remoteHi(slot), table.remoteLo(slot),
-                    table.remotePort(slot), Failure.TIMEOUT);
+                    table.localPort(slot), Failure.TIMEOUT);
         }
         return age > Math.max(OutboundMatcher.LATE_ANSWER_WINDOW_NS, timeoutNanos);
     }

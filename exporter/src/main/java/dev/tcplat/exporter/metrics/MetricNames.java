@@ -24,6 +24,11 @@ public final class MetricNames {
     public static final String DRAIN_BATCHES = "tcplat_drain_batches";
     public static final String INTERFACE_ATTACHED = "tcplat_interface_attached";
     public static final String BUILD_INFO = "tcplat_build_info";
+    public static final String PEER_SERIES_OVERFLOW = "tcplat_peer_series_overflow";
+    public static final String PEER_LABEL_SETS = "tcplat_peer_label_sets";
+    public static final String PEER_LABEL_SETS_EXPIRED = "tcplat_peer_label_sets_expired";
+    public static final String DRAIN_BATCH_EVENTS = "tcplat_drain_batch_events";
+    public static final String LAST_EVENT_TIMESTAMP_SECONDS = "tcplat_last_event_timestamp_seconds";
 
     public static final String LABEL_DIRECTION = "direction";
     public static final String LABEL_PEER = "peer";
@@ -31,6 +36,8 @@ public final class MetricNames {
     public static final String LABEL_REASON = "reason";
     public static final String LABEL_INTERFACE = "interface";
     public static final String LABEL_MODE = "mode";
+    public static final String LABEL_PORT = "port";
+    public static final String LABEL_FOLD = "fold";
 
 
     private MetricNames() {}

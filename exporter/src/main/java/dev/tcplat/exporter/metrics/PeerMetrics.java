@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.metrics;
 
+import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.HandshakeListener;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -7,100 +8,120 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * The per-peer series: handshake RTT, connect duration, SYN retransmits and failures, labelled
- * {@code direction} and {@code peer}; and the inbound SYN → SYN-ACK turnaround, labelled
- * {@code peer}.
+ * The per-peer series: handshake RTT, connect duration, SYN and SYN-ACK retransmits and failures,
+ * labelled {@code direction} and {@code peer} (and {@code port}, the server port, when
+ * configured); and the inbound SYN → SYN-ACK turnaround, labelled {@code peer} (and {@code port}).
+ * Which {@code peer} value an address gets, within a budget, is {@link PeerLabelSets}' business.
  *
- * <p>Histograms are classic only and without exemplars: client_java's builder otherwise keeps a native
- * histogram next to the classic one, whose sparse buckets box an Integer per observation, and an
- * exemplar sampler that schedules a task; together about 8x the cost of the classic observation
- * and 33 bytes of garbage per handshake (BENCHMARKS.md, item 5).
+ * <p>Histograms are classic only and without exemplars unless native histograms are configured:
+ * client_java's builder otherwise keeps a native histogram next to the classic one, whose sparse
+ * buckets box an Integer per observation, and an exemplar sampler that schedules a task; together
+ * about 8x the cost of the classic observation and 33 bytes of garbage per handshake
+ * (BENCHMARKS.md, item 5). That is why native histograms are off by default.
  *
- * <p>Each peer's data points are cached under its binary address, so the hot path neither formats
- * the address nor looks the label set up again: a hit is one hash lookup with a reused key object
- * and one observation. Runs on the drain thread only.
+ * <p>Each label set's data points are created once and kept with it, so the hot path neither
+ * formats an address nor looks label values up: one group scan, one hash lookup with a reused key
+ * object, one observation. Runs on the drain thread only.
  */
 public final class PeerMetrics implements HandshakeListener {
-    /** 50 µs (same host, veth) to 10 s (a SYN retransmitted several times), in seconds. */
-    static final double[] LATENCY_BUCKETS = {
-        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-        0.1, 0.25, 0.5, 1, 2.5, 5, 10
-    };
-    /** Connect durations include SYN retransmission timeouts (1 s, 3 s, 7 s, ... after the first SYN). */
-    static final double[] CONNECT_BUCKETS = {
-        0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 4, 8, 16, 32, 64, 128
-    };
-
+    private final boolean portLabel;
     private final Histogram rtt;
     private final Histogram connect;
     private final Histogram synToSynAck;
     private final Counter synRetransmits;
     private final Counter synAckRetransmits;
     private final Counter failures;
-    private final Map<PeerKey, PeerSeries> outbound = new HashMap<>();
-    private final Map<PeerKey, PeerSeries> inbound = new HashMap<>();
-    private final PeerKey lookup = new PeerKey();
+    private final PeerLabelSets<PeerSeries> outbound;
+    private final PeerLabelSets<PeerSeries> inbound;
 
-    public PeerMetrics(PrometheusRegistry registry) {
-        rtt = Histogram.builder()
-                .name(MetricNames.HANDSHAKE_RTT_SECONDS)
+    public PeerMetrics(PrometheusRegistry registry, MetricsConfig config, long nowNs) {
+        portLabel = config.portLabel();
+        double[] rttBuckets = config.rttBuckets().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] connectBuckets = MetricsConfig.CONNECT_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray();
+        rtt = histogram(config, MetricNames.HANDSHAKE_RTT_SECONDS, rttBuckets, true)
                 .help("Network round trip of the TCP handshake per remote peer, kernel timestamps on the watched"
                         + " interface: outbound SYN out to SYN-ACK in, inbound SYN-ACK out to ACK in"
                         + " (retransmission waits excluded).")
-                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
-                .classicUpperBounds(LATENCY_BUCKETS)
-                .classicOnly()
-                .withoutExemplars()
                 .register(registry);
-        connect = Histogram.builder()
-                .name(MetricNames.CONNECT_DURATION_SECONDS)
+        connect = histogram(config, MetricNames.CONNECT_DURATION_SECONDS, connectBuckets, true)
                 .help("Time from the first SYN to the handshake's answer (SYN-ACK outbound, ACK inbound) per"
                         + " remote peer: what the connecting side waited, SYN retransmission timeouts included.")
-                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
-                .classicUpperBounds(CONNECT_BUCKETS)
-                .classicOnly()
-                .withoutExemplars()
                 .register(registry);
-        synToSynAck = Histogram.builder()
-                .name(MetricNames.SYN_TO_SYNACK_SECONDS)
+        synToSynAck = histogram(config, MetricNames.SYN_TO_SYNACK_SECONDS, rttBuckets, false)
                 .help("This host's own turnaround for inbound handshakes: client's SYN in to this host's SYN-ACK"
                         + " out, per remote peer. Not network latency: stack, accept queue and SYN cookie time.")
-                .labelNames(MetricNames.LABEL_PEER)
-                .classicUpperBounds(LATENCY_BUCKETS)
-                .classicOnly()
-                .withoutExemplars()
                 .register(registry);
         synRetransmits = Counter.builder()
                 .name(MetricNames.SYN_RETRANSMITS)
                 .help("SYNs sent again for a handshake still waiting for its answer, per remote peer"
                         + " (outbound: by this host; inbound: by the client).")
-                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
+                .labelNames(labelNames(true))
                 .withoutExemplars()
                 .register(registry);
         synAckRetransmits = Counter.builder()
                 .name(MetricNames.SYNACK_RETRANSMITS)
                 .help("SYN-ACKs sent again for a handshake still waiting for its ACK, per remote peer (inbound:"
                         + " by this host).")
-                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
+                .labelNames(labelNames(true))
                 .withoutExemplars()
                 .register(registry);
+        List<String> failureLabels = new ArrayList<>(List.of(labelNames(true)));
+        failureLabels.add(MetricNames.LABEL_REASON);
         failures = Counter.builder()
                 .name(MetricNames.HANDSHAKE_FAILURES)
                 .help("Handshakes that failed, per remote peer and reason: timeout (no answer within"
                         + " --handshake.timeout) or reset (the SYN was answered with a RST).")
-                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER, MetricNames.LABEL_REASON)
+                .labelNames(failureLabels.toArray(String[]::new))
                 .withoutExemplars()
                 .register(registry);
+        outbound = new PeerLabelSets<>(config, factory(Direction.OUTBOUND), nowNs);
+        inbound = new PeerLabelSets<>(config, factory(Direction.INBOUND), nowNs);
+    }
+
+    private Histogram.Builder histogram(MetricsConfig config, String name, double[] buckets, boolean withDirection) {
+        Histogram.Builder builder = Histogram.builder()
+                .name(name)
+                .labelNames(labelNames(withDirection))
+                .classicUpperBounds(buckets)
+                .withoutExemplars();
+        return config.nativeHistograms() ? builder : builder.classicOnly();
+    }
+
+    private String[] labelNames(boolean withDirection) {
+        List<String> names = new ArrayList<>();
+        if (withDirection) {
+            names.add(MetricNames.LABEL_DIRECTION);
+        }
+        names.add(MetricNames.LABEL_PEER);
+        if (portLabel) {
+            names.add(MetricNames.LABEL_PORT);
+        }
+        return names.toArray(String[]::new);
+    }
+
+    private PeerLabelSets.SeriesFactory<PeerSeries> factory(Direction direction) {
+        return new PeerLabelSets.SeriesFactory<>() {
+            @Override
+            public PeerSeries create(String peer, String port) {
+                return new PeerSeries(direction, peer, port);
+            }
+
+            @Override
+            public void remove(PeerSeries series) {
+                series.remove();
+            }
+        };
     }
 
     @Override
-    public void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+    public void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
             long rttNanos, long connectNanos) {
-        PeerSeries series = series(direction, family, remoteHi, remoteLo);
+        PeerSeries series = series(direction, family, remoteHi, remoteLo, serverPort);
         if (rttNanos >= 0) {
             series.rtt.observe(rttNanos / 1e9);
         }
@@ -108,39 +129,45 @@ public final class PeerMetrics implements HandshakeListener {
     }
 
     @Override
-    public void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos) {
-        series(Direction.INBOUND, family, remoteHi, remoteLo).synToSynAck.observe(nanos / 1e9);
+    public void onSynToSynAck(int family, long remoteHi, long remoteLo, int serverPort, long nanos) {
+        series(Direction.INBOUND, family, remoteHi, remoteLo, serverPort).synToSynAck.observe(nanos / 1e9);
     }
 
     @Override
-    public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
-        series(direction, family, remoteHi, remoteLo).synRetransmits.inc();
+    public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort) {
+        series(direction, family, remoteHi, remoteLo, serverPort).synRetransmits.inc();
     }
 
     @Override
-    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
-        series(direction, family, remoteHi, remoteLo).synAckRetransmits.inc();
+    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort) {
+        series(direction, family, remoteHi, remoteLo, serverPort).synAckRetransmits.inc();
     }
 
     @Override
-    public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
+    public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
             Failure failure) {
-        series(direction, family, remoteHi, remoteLo).failures[failure.ordinal()].inc();
+        series(direction, family, remoteHi, remoteLo, serverPort).failures[failure.ordinal()].inc();
     }
 
-    private PeerSeries series(Direction direction, int family, long hi, long lo) {
-        Map<PeerKey, PeerSeries> cache = direction == Direction.OUTBOUND ? outbound : inbound;
-        lookup.set(family, hi, lo);
-        PeerSeries series = cache.get(lookup);
-        if (series == null) {
-            series = new PeerSeries(direction, PeerAddressFormat.format(family, hi, lo));
-            cache.put(lookup.copy(), series);
-        }
-        return series;
+    /** Removes label sets idle for the configured time, so they go stale; kernel clock. */
+    public void expire(long nowNs) {
+        outbound.expire(nowNs);
+        inbound.expire(nowNs);
     }
 
-    /** The data points of one (direction, peer). */
+    /** The label sets of a direction, for the self-metrics of the budget. */
+    PeerLabelSets<?> labelSets(Direction direction) {
+        return direction == Direction.OUTBOUND ? outbound : inbound;
+    }
+
+    private PeerSeries series(Direction direction, int family, long hi, long lo, int serverPort) {
+        return (direction == Direction.OUTBOUND ? outbound : inbound).series(family, hi, lo, serverPort);
+    }
+
+    /** The data points of one label set. */
     private final class PeerSeries {
+        final String[] labels;
+        final String[] peerLabels;
         final DistributionDataPoint rtt;
         final DistributionDataPoint connect;
         /** inbound only */
@@ -149,49 +176,36 @@ public final class PeerMetrics implements HandshakeListener {
         final CounterDataPoint synAckRetransmits;
         final CounterDataPoint[] failures = new CounterDataPoint[Failure.values().length];
 
-        PeerSeries(Direction direction, String peer) {
-            rtt = PeerMetrics.this.rtt.labelValues(direction.label, peer);
-            connect = PeerMetrics.this.connect.labelValues(direction.label, peer);
-            synToSynAck = direction == Direction.INBOUND ? PeerMetrics.this.synToSynAck.labelValues(peer) : null;
-            synRetransmits = PeerMetrics.this.synRetransmits.labelValues(direction.label, peer);
-            synAckRetransmits = PeerMetrics.this.synAckRetransmits.labelValues(direction.label, peer);
+        PeerSeries(Direction direction, String peer, String port) {
+            labels = port == null ? new String[] {direction.label, peer} : new String[] {direction.label, peer, port};
+            peerLabels = port == null ? new String[] {peer} : new String[] {peer, port};
+            rtt = PeerMetrics.this.rtt.labelValues(labels);
+            connect = PeerMetrics.this.connect.labelValues(labels);
+            synToSynAck = direction == Direction.INBOUND ? PeerMetrics.this.synToSynAck.labelValues(peerLabels) : null;
+            synRetransmits = PeerMetrics.this.synRetransmits.labelValues(labels);
+            synAckRetransmits = PeerMetrics.this.synAckRetransmits.labelValues(labels);
             for (Failure failure : Failure.values()) {
-                failures[failure.ordinal()] = PeerMetrics.this.failures.labelValues(direction.label, peer, failure.label);
+                failures[failure.ordinal()] = PeerMetrics.this.failures.labelValues(withReason(failure));
             }
         }
-    }
 
-    /** A peer's binary address; mutable so lookups can reuse one instance. */
-    private static final class PeerKey {
-        private int family;
-        private long hi;
-        private long lo;
-
-        void set(int family, long hi, long lo) {
-            this.family = family;
-            this.hi = hi;
-            this.lo = lo;
+        private String[] withReason(Failure failure) {
+            String[] values = Arrays.copyOf(labels, labels.length + 1);
+            values[labels.length] = failure.label;
+            return values;
         }
 
-        PeerKey copy() {
-            PeerKey key = new PeerKey();
-            key.set(family, hi, lo);
-            return key;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof PeerKey)) {
-                return false;
+        void remove() {
+            PeerMetrics.this.rtt.remove(labels);
+            PeerMetrics.this.connect.remove(labels);
+            if (synToSynAck != null) {
+                PeerMetrics.this.synToSynAck.remove(peerLabels);
             }
-            PeerKey that = (PeerKey) other;
-            return family == that.family && hi == that.hi && lo == that.lo;
-        }
-
-        @Override
-        public int hashCode() {
-            long h = hi * 31 + lo;
-            return (int) (h ^ (h >>> 32)) * 31 + family;
+            PeerMetrics.this.synRetransmits.remove(labels);
+            PeerMetrics.this.synAckRetransmits.remove(labels);
+            for (Failure failure : Failure.values()) {
+                PeerMetrics.this.failures.remove(withReason(failure));
+            }
         }
     }
 }

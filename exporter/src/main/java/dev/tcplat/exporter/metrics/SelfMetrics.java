@@ -6,11 +6,14 @@ import dev.tcplat.exporter.iface.InterfaceAttachment;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -31,7 +34,23 @@ public final class SelfMetrics {
             /** a kernel counter by EventLayout.COUNTER_* index; negative when unavailable */
             IntToLongFunction kernelCounter,
             /** each selected interface: attached with its mode, or not (mode tried, or "") */
-            Supplier<List<InterfaceAttachment>> attachedInterfaces) {}
+            Supplier<List<InterfaceAttachment>> attachedInterfaces,
+            PeerMetrics peerMetrics,
+            /** System.nanoTime() of the newest batch with events, 0 before the first */
+            LongSupplier lastEventNanos) {}
+
+    /** Events per non-empty batch: how hard the drain thread works for each native call. */
+    public static IntConsumer drainBatchSizes(PrometheusRegistry registry) {
+        DistributionDataPoint sizes = Histogram.builder()
+                .name(MetricNames.DRAIN_BATCH_EVENTS)
+                .help("Events per non-empty batch read from the ring buffer; batches of 256 mean the ring had"
+                        + " more waiting.")
+                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                .classicOnly()
+                .withoutExemplars()
+                .register(registry);
+        return n -> sizes.observe(n);
+    }
 
     public static void register(PrometheusRegistry registry, Sources sources, String version, String kernelRelease) {
         CounterWithCallback.builder()
@@ -108,6 +127,51 @@ public final class SelfMetrics {
                 .name(MetricNames.DRAIN_BATCHES)
                 .help("Non-empty batches read from the ring buffer (one native call each).")
                 .callback(cb -> cb.call(sources.drainBatches().getAsLong()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name(MetricNames.LAST_EVENT_TIMESTAMP_SECONDS)
+                .help("Unix time of the newest handshake event read from the kernel; time() minus this is how"
+                        + " long the exporter has seen no handshake.")
+                .callback(cb -> {
+                    long last = sources.lastEventNanos().getAsLong();
+                    if (last != 0) {
+                        cb.call(System.currentTimeMillis() / 1e3 - (System.nanoTime() - last) / 1e9);
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name(MetricNames.PEER_SERIES_OVERFLOW)
+                .help("Handshake observations whose peer address the label budget folded: into its prefix"
+                        + " (fold=\"prefix\", the per-address budget was spent) or into peer=\"other\""
+                        + " (fold=\"other\", the prefix budget too).")
+                .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_FOLD)
+                .callback(cb -> {
+                    for (Direction direction : Direction.values()) {
+                        PeerLabelSets<?> sets = sources.peerMetrics().labelSets(direction);
+                        cb.call(sets.foldedToPrefix(), direction.label, "prefix");
+                        cb.call(sets.foldedToOther(), direction.label, "other");
+                    }
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name(MetricNames.PEER_LABEL_SETS)
+                .help("Per-peer label sets alive now, by direction; bounded by the config's budget.")
+                .labelNames(MetricNames.LABEL_DIRECTION)
+                .callback(cb -> {
+                    for (Direction direction : Direction.values()) {
+                        cb.call(sources.peerMetrics().labelSets(direction).size(), direction.label);
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name(MetricNames.PEER_LABEL_SETS_EXPIRED)
+                .help("Per-peer label sets removed after peers.idle_timeout without a handshake.")
+                .labelNames(MetricNames.LABEL_DIRECTION)
+                .callback(cb -> {
+                    for (Direction direction : Direction.values()) {
+                        cb.call(sources.peerMetrics().labelSets(direction).expired(), direction.label);
+                    }
+                })
                 .register(registry);
         GaugeWithCallback.builder()
                 .name(MetricNames.INTERFACE_ATTACHED)

@@ -32,7 +32,7 @@ class SynFloodIT {
             // drop the real clients' SYN-ACKs whenever the fake peer's reader falls behind.
             ns.ip("link", "set", peer.name(), "txqueuelen", "100000");
             CompletableFuture<Void> flood = CompletableFuture.runAsync(
-                    () -> peer.floodSyns(IpFamily.V4, listener.port(), FLOOD_SYNS));
+                    () -> peer.floodSyns(IpFamily.V4, listener.port(), FLOOD_SYNS, 240));
             int real = 0;
             double maxPending = 0;
             while (!flood.isDone() || real < REAL_CLIENTS) {

@@ -297,17 +297,25 @@ final class TunPeer implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} SYNs to {@code port} on the namespace's side of the tun, from hosts
-     * .10 to .249 of the tun's subnet and client ports 30000 and up, as fast as the tun takes
-     * them, and never completes one: a SYN flood. The namespace's answers are read and dropped.
+     * Sends {@code count} SYNs to {@code port} on the namespace's side of the tun, from
+     * {@code sources} hosts of the tun's subnet (host numbers 10 and up: at most 240 for IPv4,
+     * 60 000 for IPv6) and client ports 30000 and up, as fast as the tun takes them, and never
+     * completes one: a SYN flood. The namespace's answers are read and dropped.
      */
-    void floodSyns(IpFamily family, int port, int count) {
+    void floodSyns(IpFamily family, int port, int count, int sources) {
+        if (sources < 1 || sources > (family == IpFamily.V4 ? 240 : 60_000)) {
+            throw new IllegalArgumentException(sources + " sources do not fit the tun's subnet");
+        }
         byte[] target = addressBytes(family, 1);
         byte[] source = addressBytes(family, 10);
         int mss = MTU - (family == IpFamily.V4 ? 40 : 60);
         for (int i = 0; i < count; i++) {
-            source[source.length - 1] = (byte) (10 + i % 240);
-            int clientPort = 30000 + (i / 240) % 30000;
+            int host = 10 + i % sources;
+            source[source.length - 1] = (byte) host;
+            if (family == IpFamily.V6) {
+                source[source.length - 2] = (byte) (host >>> 8);
+            }
+            int clientPort = 30000 + (i / sources) % 30000;
             write(TcpPackets.build(family, source, target, clientPort, port, 0x20000000L + i, 0, TcpPackets.SYN, mss));
         }
     }
