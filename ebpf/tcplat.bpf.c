@@ -164,7 +164,8 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 		kind = (flags & TCP_FL_ACK) ? TCPLAT_EV_SYNACK : TCPLAT_EV_SYN;
 	}
 	/* before the reserve: an uncommitted record holds back the reader */
-	if (parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
+	if (tcp_ts_usual(&c, th, hdrlen, &tsval, &tsecr) == 0 ||
+	    parse_tcp_ts(skb, l4_off + sizeof(*th), l4_off + hdrlen, &tsval, &tsecr) == 0)
 		ev_flags = TCPLAT_F_HAS_TS;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

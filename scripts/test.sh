@@ -6,3 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 mvn -B verify "$@"
+# A whole run (no arguments narrowing it) also proves the benchmarks still work: a few seconds
+# of each, figures meaningless (scripts/bench.sh; results in exporter/target/bench/results.txt).
+if (($# == 0)); then
+  echo "test: benchmark smoke run (scripts/bench.sh --quick)"
+  scripts/bench.sh --quick > /dev/null || { tail -n 40 exporter/target/bench/results.txt; exit 1; }
+fi

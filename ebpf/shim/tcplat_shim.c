@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -82,8 +83,9 @@ struct tcplat {
 	struct bpf_program *progs[PROG_COUNT];
 	int counters_fd;
 	int synacks_fd;
-	/* the program's synacks_waiting, mapped: libbpf keeps .bss mmap()ed */
+	/* the program's synacks_waiting: its .bss, mmap()ed (bss_bytes long) */
 	__u64 *synacks_waiting;
+	size_t bss_bytes;
 	struct ring_buffer *rb;
 
 	/* Drain state, touched only by the polling thread. */
@@ -107,6 +109,19 @@ static __thread bool libbpf_quiet;
 static int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* fail() for the shim's other source files. */
+int tcplat_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int tcplat_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -271,12 +286,21 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 	}
 	t->counters_fd = bpf_map__fd(counters);
 	t->synacks_fd = bpf_map__fd(synacks);
+	/* Mapped here rather than through bpf_map__initial_value(): libbpf 1.1
+	 * leaves that pointing at its own copy of .bss after a plain load (only
+	 * skeletons get the kernel's memory), so a decrement there would never
+	 * reach the program and its idle gate would stay open. */
 	bpf_object__for_each_map(map, t->obj) {
 		const char *name = bpf_map__name(map);
-		size_t len = strlen(name), value_size;
+		size_t len = strlen(name);
+		void *mem;
 
-		if (len >= 4 && !strcmp(name + len - 4, ".bss"))
-			t->synacks_waiting = (__u64 *)bpf_map__initial_value(map, &value_size);
+		if (len < 4 || strcmp(name + len - 4, ".bss"))
+			continue;
+		t->bss_bytes = (bpf_map__value_size(map) + page - 1) / page * page;
+		mem = mmap(NULL, t->bss_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+		if (mem != MAP_FAILED)
+			t->synacks_waiting = mem;
 	}
 	if (!t->synacks_waiting) {
 		err = fail(-ENOENT, "the BPF object's .bss is not memory-mapped: the kernel lacks BPF_F_MMAPABLE (Linux 5.5+)");
@@ -293,6 +317,8 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 	return 0;
 
 err_close:
+	if (t->synacks_waiting)
+		munmap(t->synacks_waiting, t->bss_bytes);
 	bpf_object__close(t->obj);
 err_free:
 	free(t);
@@ -707,6 +733,7 @@ API void tcplat_close(struct tcplat *t)
 		if (t->att[i].ifindex)
 			detach(&t->att[i]);
 	ring_buffer__free(t->rb);
+	munmap(t->synacks_waiting, t->bss_bytes);
 	bpf_object__close(t->obj);
 	free(t);
 }

@@ -7,7 +7,7 @@
  * tcplat_last_error().
  *
  * Threading: one thread attaches and detaches, one thread polls; reading
- * counters is safe from any thread.
+ * counters is safe from any thread. The link functions hold no shared state.
  */
 #ifndef TCPLAT_SHIM_H
 #define TCPLAT_SHIM_H
@@ -72,5 +72,31 @@ int tcplat_test_run(struct tcplat *t, int program, const void *frame, uint32_t l
 
 /* Detaches everything still attached and frees the handle. */
 void tcplat_close(struct tcplat *t);
+
+/* One interface of the calling thread's network namespace. */
+struct tcplat_link {
+	int32_t ifindex;
+	uint32_t flags;  /* IFF_* */
+	uint32_t type;   /* ARPHRD_* */
+	char name[16];   /* IF_NAMESIZE, NUL-terminated */
+};
+#define TCPLAT_LINK_SIZE 28
+
+/* Lists the interfaces of the calling thread's network namespace into buf
+ * (up to max records). Returns how many there are, which may exceed max
+ * (then only max were copied), or -errno. Needs no handle and no privilege. */
+int tcplat_links(void *buf, int max);
+
+/* Opens a socket that hears of every interface change (RTMGRP_LINK: added,
+ * removed, renamed, up or down) in the calling thread's network namespace.
+ * Returns its fd or -errno. */
+int tcplat_link_watch_open(void);
+
+/* Waits up to timeout_ms for interface changes and consumes all queued ones.
+ * Returns 1 if anything changed (or notifications were lost, so the caller
+ * must look again), 0 if nothing did, or -errno. */
+int tcplat_link_watch_wait(int fd, int timeout_ms);
+
+void tcplat_link_watch_close(int fd);
 
 #endif /* TCPLAT_SHIM_H */

@@ -1,11 +1,11 @@
 package dev.tcplat.exporter;
 
-import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.bpf.Drainer;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
 import dev.tcplat.exporter.bpf.EventDecoder;
+import dev.tcplat.exporter.iface.InterfaceReconciler;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.metrics.PeerMetrics;
@@ -15,11 +15,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +28,11 @@ final class Exporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Exporter.class);
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    private final Map<String, String> attachedModes = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean closed;
-    /** Set once every interface is attached and events are drained: what {@code /-/ready} reports. */
+    /**
+     * Set once the interfaces selected at start are attached and events are drained: what
+     * {@code /-/ready} reports.
+     */
     private volatile boolean ready;
 
     /** @param onDrainFailure run if reading events fails after start */
@@ -52,13 +50,9 @@ final class Exporter implements AutoCloseable {
     private void startParts(ExporterConfig config, Runnable onDrainFailure) throws ProbeException, IOException {
         Probe probe = Probe.open(config.ringbufBytes());
         started.add(probe);
-        for (String ifname : config.interfaces()) {
-            AttachMode mode = probe.attach(ifname, config.attachMode());
-            String modeName = mode.name().toLowerCase(Locale.ROOT);
-            attachedModes.put(ifname, modeName);
-            started.add(() -> detach(probe, ifname));
-            log.info("attached to {} via {}", ifname, modeName);
-        }
+        InterfaceReconciler interfaces = InterfaceReconciler.start(probe, config.interfaceSelector(),
+                config.attachMode());
+        started.add(interfaces);
 
         PrometheusRegistry registry = new PrometheusRegistry();
         PeerMetrics peerMetrics = new PeerMetrics(registry);
@@ -75,7 +69,7 @@ final class Exporter implements AutoCloseable {
         EventDecoder decoder = new EventDecoder(outbound, inbound);
         Drainer drainer = new Drainer(probe, decoder, System::nanoTime, onDrainFailure);
         SelfMetrics.register(registry, new SelfMetrics.Sources(outbound, inbound, decoder, drainer::batches,
-                probe::counter, this::attachedSnapshot), Version.exporter(), Version.kernelRelease());
+                probe::counter, interfaces::attachments), Version.exporter(), Version.kernelRelease());
         JvmMetrics.builder().register(registry);
         drainer.start();
         started.add(drainer);
@@ -87,23 +81,10 @@ final class Exporter implements AutoCloseable {
         log.info("serving metrics on {}{}", config.listenAddress(), config.telemetryPath());
     }
 
-    private void detach(Probe probe, String ifname) {
-        attachedModes.remove(ifname);
-        try {
-            probe.detach(ifname);
-            log.info("detached from {}", ifname);
-        } catch (ProbeException e) {
-            log.warn("{}", e.getMessage());
-        }
-    }
-
-    private Map<String, String> attachedSnapshot() {
-        synchronized (attachedModes) {
-            return new LinkedHashMap<>(attachedModes);
-        }
-    }
-
-    /** Stops everything in reverse start order: HTTP, drainer (joined), detach, free the probe. */
+    /**
+     * Stops everything in reverse start order: HTTP, drainer (joined), interface follower (joined,
+     * then detach), free the probe.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

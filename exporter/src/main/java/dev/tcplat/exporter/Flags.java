@@ -21,9 +21,15 @@ import picocli.CommandLine.Option;
         description = "Passively measures TCP handshake latency per remote peer with eBPF and serves it"
                 + " to Prometheus. Needs root, or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON.")
 final class Flags {
-    @Option(names = {"-i", "--interface"}, paramLabel = "NAME",
-            description = "Interface to watch; repeat for several. Default: the interfaces of the default routes.")
+    @Option(names = {"-i", "--interface"}, paramLabel = "NAME|GLOB|all", split = ",",
+            description = "Interface to watch: a name, a pattern such as 'eth*' (followed as interfaces come and go),"
+                    + " or all (every non-loopback interface that is up); repeat or separate with commas."
+                    + " Default: the interfaces of the default routes.")
     List<String> interfaces = new ArrayList<>();
+
+    @Option(names = "--interface.exclude", paramLabel = "GLOB", split = ",",
+            description = "Never watch interfaces matching this name or pattern (e.g. 'veth*'); repeatable.")
+    List<String> interfaceExcludes = new ArrayList<>();
 
     @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":10090",
             description = "Address to serve metrics on: HOST:PORT, :PORT or [IPv6]:PORT. Default: ${DEFAULT-VALUE}.")
@@ -78,7 +84,8 @@ final class Flags {
                 parse("--handshake.timeout", () -> DurationParser.parse(handshakeTimeout)),
                 pendingCapacity, ringbufBytes, logLevel.toLowerCase(Locale.ROOT), logFormat.toLowerCase(Locale.ROOT),
                 webConfigFile == null ? WebConfig.PLAIN
-                        : parse("--web.config.file", () -> WebConfigFile.load(webConfigFile)));
+                        : parse("--web.config.file", () -> WebConfigFile.load(webConfigFile)),
+                interfaceExcludes);
     }
 
     private AttachMode attachMode() {

@@ -3,6 +3,8 @@ package dev.tcplat.exporter;
 import ch.qos.logback.classic.Level;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
+import dev.tcplat.exporter.preflight.Preflight;
+import dev.tcplat.exporter.preflight.PreflightException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +18,8 @@ import sun.misc.Signal;
  * Entry point: flags → config → exporter → block until SIGTERM/SIGINT or a fatal error → one
  * shutdown path. Only this class exits the process.
  *
- * <p>Exit codes: 0 after a signal-initiated shutdown, 1 when the exporter can not start or stops
- * reading events, 2 for bad flags.
+ * <p>Exit codes: 0 after a signal-initiated shutdown, 1 when the environment fails a preflight
+ * check, the exporter can not start or it stops reading events, 2 for bad flags.
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -57,6 +59,12 @@ public final class Main {
         }
         setLogLevel(config.logLevel());
         LogFormat.apply(config.logFormat());
+        try {
+            Preflight.run(config.interfaceSelector(), config.listenAddress());
+        } catch (PreflightException e) {
+            LoggerFactory.getLogger(Main.class).error("{}", e.getMessage());
+            return EXIT_FAILURE;
+        }
         return serve(config);
     }
 

@@ -35,6 +35,8 @@ class MainTest {
         "--web.telemetry-path=metrics  | --web.telemetry-path must start with '/'",
         "--pending.capacity=lots       | Invalid value for option '--pending.capacity'",
         "--no-such-flag                | Unknown option: '--no-such-flag'",
+        "--interface=eth[0             | --interface: 'eth[0': '[' without a closing ']'",
+        "--interface.exclude=veth*     | interface veth0 is both selected by name and excluded",
         "--log.format=xml              | --log.format must be plain or json",
         "--web.config.file=/none.yml   | --web.config.file: /none.yml does not exist",
     })
@@ -57,6 +59,6 @@ class MainTest {
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--interface", "--web.listen-address",
                 "--web.telemetry-path", "--attach-mode", "--handshake.timeout", "--pending.capacity",
-                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090");
+                "--ringbuf.size", "--log.level", "--log.format", "--web.config.file", "--version", "Default: :10090", "--interface.exclude");
     }
 }

@@ -3,13 +3,7 @@ package dev.tcplat.exporter.bpf;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Owns the loaded BPF object and its attachments: the one place where the shim's {@code -errno}
@@ -23,7 +17,6 @@ public final class Probe implements EventSource, AutoCloseable {
     private static final String BPF_OBJECT_RESOURCE = "/bpf/tcplat.bpf.o";
 
     private final Pointer handle;
-    private final Map<String, Integer> attached = new LinkedHashMap<>();
     private boolean closed;
 
     private Probe(Pointer handle) {
@@ -35,7 +28,7 @@ public final class Probe implements EventSource, AutoCloseable {
      * two, at least one page) after checking that the shim speaks this build's event ABI.
      */
     public static Probe open(int ringBytes) throws ProbeException {
-        checkAbi();
+        checkShim();
         byte[] object = readBpfObject();
         long[] handleOut = new long[1];
         int rc = TcplatNative.tcplat_open(object, object.length, ringBytes, handleOut);
@@ -45,7 +38,8 @@ public final class Probe implements EventSource, AutoCloseable {
         return new Probe(new Pointer(handleOut[0]));
     }
 
-    private static void checkAbi() throws ProbeException {
+    /** Loads the native shim and checks that it speaks this build's event ABI. */
+    public static void checkShim() throws ProbeException {
         int version;
         int size;
         try {
@@ -75,36 +69,29 @@ public final class Probe implements EventSource, AutoCloseable {
         }
     }
 
-    /** Hooks ingress and egress of {@code ifname}; returns the mode actually used. */
-    public AttachMode attach(String ifname, AttachMode requested) throws ProbeException {
+    /**
+     * Hooks ingress and egress of the interface with index {@code ifindex} ({@code ifname} is for
+     * messages); returns the mode actually used.
+     */
+    public AttachMode attach(int ifindex, String ifname, AttachMode requested) throws ProbeException {
         ensureOpen();
-        if (attached.containsKey(ifname)) {
-            throw new ProbeException("interface " + ifname + " is already attached", Errno.EALREADY);
-        }
-        int ifindex = ifindexOf(ifname);
         int rc = TcplatNative.tcplat_attach(handle, ifindex, requested.nativeValue);
         if (rc < 0) {
             throw failure("cannot attach to interface " + ifname, rc);
         }
-        attached.put(ifname, ifindex);
         return AttachMode.fromNative(rc);
     }
 
-    /** Removes this probe's programs from {@code ifname}, leaving anything foreign in place. */
-    public void detach(String ifname) throws ProbeException {
+    /**
+     * Removes this probe's programs from the interface with index {@code ifindex}, leaving
+     * anything foreign in place; succeeds when the interface is gone already.
+     */
+    public void detach(int ifindex, String ifname) throws ProbeException {
         ensureOpen();
-        Integer ifindex = attached.remove(ifname);
-        if (ifindex == null) {
-            throw new ProbeException("interface " + ifname + " is not attached", Errno.ENOENT);
-        }
         int rc = TcplatNative.tcplat_detach(handle, ifindex);
         if (rc < 0) {
             throw failure("cannot detach from interface " + ifname, rc);
         }
-    }
-
-    public List<String> attachedInterfaces() {
-        return new ArrayList<>(attached.keySet());
     }
 
     /**
@@ -173,7 +160,6 @@ public final class Probe implements EventSource, AutoCloseable {
                 return;
             }
             closed = true;
-            attached.clear();
             TcplatNative.tcplat_close(handle);
         }
     }
@@ -181,19 +167,6 @@ public final class Probe implements EventSource, AutoCloseable {
     private void ensureOpen() throws ProbeException {
         if (closed) {
             throw new ProbeException("the probe is closed", Errno.EINVAL);
-        }
-    }
-
-    private static int ifindexOf(String ifname) throws ProbeException {
-        try {
-            NetworkInterface nif = NetworkInterface.getByName(ifname);
-            if (nif == null) {
-                throw new ProbeException("interface " + ifname + " not found; check the name with 'ip link'",
-                        Errno.ENODEV);
-            }
-            return nif.getIndex();
-        } catch (SocketException e) {
-            throw new ProbeException("cannot look up interface " + ifname + ": " + e.getMessage(), Errno.ENODEV);
         }
     }
 

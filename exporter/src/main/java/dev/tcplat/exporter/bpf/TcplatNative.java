@@ -44,4 +44,13 @@ final class TcplatNative {
     static native int tcplat_test_run(Pointer handle, int program, byte[] frame, int len, int[] retval);
 
     static native void tcplat_close(Pointer handle);
+
+    /** {@code buf} holds up to {@code max} records of {@code struct tcplat_link}. */
+    static native int tcplat_links(byte[] buf, int max);
+
+    static native int tcplat_link_watch_open();
+
+    static native int tcplat_link_watch_wait(int fd, int timeoutMs);
+
+    static native void tcplat_link_watch_close(int fd);
 }

@@ -1,6 +1,7 @@
 package dev.tcplat.exporter.config;
 
 import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.iface.InterfaceSelector;
 import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
@@ -19,16 +20,22 @@ public record ExporterConfig(
         int ringbufBytes,
         String logLevel,
         String logFormat,
-        WebConfig web) {
+        WebConfig web,
+        List<String> interfaceExcludes) {
 
     public static final int MIN_RINGBUF_BYTES = 4096;
+
+    /** Which interfaces to watch, from {@link #interfaces} and {@link #interfaceExcludes}. */
+    public InterfaceSelector interfaceSelector() {
+        return InterfaceSelector.of(interfaces, interfaceExcludes);
+    }
+
     public static final int MAX_PENDING_CAPACITY = 1 << 24;
 
     public ExporterConfig {
         interfaces = List.copyOf(interfaces);
-        if (interfaces.isEmpty()) {
-            throw new IllegalArgumentException("no interface to watch; pass --interface NAME");
-        }
+        interfaceExcludes = List.copyOf(interfaceExcludes);
+        InterfaceSelector.of(interfaces, interfaceExcludes); // validates both lists
         if (!telemetryPath.startsWith("/") || telemetryPath.equals("/")) {
             throw new IllegalArgumentException("--web.telemetry-path must start with '/' and not be '/' itself, got '"
                     + telemetryPath + "'");

@@ -15,6 +15,11 @@ import java.util.Map;
  * {@code direction} and {@code peer}; and the inbound SYN → SYN-ACK turnaround, labelled
  * {@code peer}.
  *
+ * <p>Histograms are classic only and without exemplars: client_java's builder otherwise keeps a native
+ * histogram next to the classic one, whose sparse buckets box an Integer per observation, and an
+ * exemplar sampler that schedules a task; together about 8x the cost of the classic observation
+ * and 33 bytes of garbage per handshake (BENCHMARKS.md, item 5).
+ *
  * <p>Each peer's data points are cached under its binary address, so the hot path neither formats
  * the address nor looks the label set up again: a hit is one hash lookup with a reused key object
  * and one observation. Runs on the drain thread only.
@@ -48,6 +53,8 @@ public final class PeerMetrics implements HandshakeListener {
                         + " (retransmission waits excluded).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .classicUpperBounds(LATENCY_BUCKETS)
+                .classicOnly()
+                .withoutExemplars()
                 .register(registry);
         connect = Histogram.builder()
                 .name(MetricNames.CONNECT_DURATION_SECONDS)
@@ -55,6 +62,8 @@ public final class PeerMetrics implements HandshakeListener {
                         + " remote peer: what the connecting side waited, SYN retransmission timeouts included.")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
                 .classicUpperBounds(CONNECT_BUCKETS)
+                .classicOnly()
+                .withoutExemplars()
                 .register(registry);
         synToSynAck = Histogram.builder()
                 .name(MetricNames.SYN_TO_SYNACK_SECONDS)
@@ -62,24 +71,29 @@ public final class PeerMetrics implements HandshakeListener {
                         + " out, per remote peer. Not network latency: stack, accept queue and SYN cookie time.")
                 .labelNames(MetricNames.LABEL_PEER)
                 .classicUpperBounds(LATENCY_BUCKETS)
+                .classicOnly()
+                .withoutExemplars()
                 .register(registry);
         synRetransmits = Counter.builder()
                 .name(MetricNames.SYN_RETRANSMITS)
                 .help("SYNs sent again for a handshake still waiting for its answer, per remote peer"
                         + " (outbound: by this host; inbound: by the client).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
+                .withoutExemplars()
                 .register(registry);
         synAckRetransmits = Counter.builder()
                 .name(MetricNames.SYNACK_RETRANSMITS)
                 .help("SYN-ACKs sent again for a handshake still waiting for its ACK, per remote peer (inbound:"
                         + " by this host).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER)
+                .withoutExemplars()
                 .register(registry);
         failures = Counter.builder()
                 .name(MetricNames.HANDSHAKE_FAILURES)
                 .help("Handshakes that failed, per remote peer and reason: timeout (no answer within"
                         + " --handshake.timeout) or reset (the SYN was answered with a RST).")
                 .labelNames(MetricNames.LABEL_DIRECTION, MetricNames.LABEL_PEER, MetricNames.LABEL_REASON)
+                .withoutExemplars()
                 .register(registry);
     }
 

@@ -2,6 +2,7 @@ package dev.tcplat.exporter.metrics;
 
 import dev.tcplat.exporter.bpf.EventDecoder;
 import dev.tcplat.exporter.bpf.EventLayout;
+import dev.tcplat.exporter.iface.InterfaceAttachment;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
@@ -9,7 +10,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
+import java.util.List;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -29,8 +30,8 @@ public final class SelfMetrics {
             LongSupplier drainBatches,
             /** a kernel counter by EventLayout.COUNTER_* index; negative when unavailable */
             IntToLongFunction kernelCounter,
-            /** interface name → attach mode ("tcx" or "tc") */
-            Supplier<Map<String, String>> attachedInterfaces) {}
+            /** each selected interface: attached with its mode, or not (mode tried, or "") */
+            Supplier<List<InterfaceAttachment>> attachedInterfaces) {}
 
     public static void register(PrometheusRegistry registry, Sources sources, String version, String kernelRelease) {
         CounterWithCallback.builder()
@@ -110,9 +111,12 @@ public final class SelfMetrics {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name(MetricNames.INTERFACE_ATTACHED)
-                .help("1 for each interface the TC program is attached to, with the attach mode (tcx or tc).")
+                .help("1 for each interface the TC program is attached to, with the attach mode (tcx or tc);"
+                        + " 0 for a selected interface it is not attached to (attaching failed, or a named"
+                        + " interface is missing), with the mode tried or an empty one.")
                 .labelNames(MetricNames.LABEL_INTERFACE, MetricNames.LABEL_MODE)
-                .callback(cb -> sources.attachedInterfaces().get().forEach((name, mode) -> cb.call(1, name, mode)))
+                .callback(cb -> sources.attachedInterfaces().get()
+                        .forEach(a -> cb.call(a.attached() ? 1 : 0, a.name(), a.mode())))
                 .register(registry);
         Info buildInfo = Info.builder()
                 .name(MetricNames.BUILD_INFO)

@@ -3,7 +3,6 @@ package dev.tcplat.exporter.e2e;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -61,13 +60,18 @@ final class Attachments {
      * index in the caller's namespace.
      */
     static Tcx tcx(NetworkNamespace ns, String dev, Hook hook) throws Exception {
-        return ns.call(() -> {
-            NetworkInterface nif = NetworkInterface.getByName(dev);
-            if (nif == null) {
-                throw new IllegalArgumentException("no interface " + dev + " in " + ns);
-            }
-            return queryTcx(nif.getIndex(), hook == Hook.INGRESS ? BPF_TCX_INGRESS : BPF_TCX_EGRESS);
-        });
+        int ifindex = ifindex(ns, dev);
+        return ns.call(() -> queryTcx(ifindex, hook == Hook.INGRESS ? BPF_TCX_INGRESS : BPF_TCX_EGRESS));
+    }
+
+    /**
+     * The index of {@code dev} in {@code ns}, from {@code ip -o link show}: unlike
+     * {@link java.net.NetworkInterface}, which lists only interfaces with an address, this finds a
+     * device that is down or has no address yet.
+     */
+    static int ifindex(NetworkNamespace ns, String dev) {
+        String line = ns.ip("-o", "link", "show", "dev", dev).stdout();
+        return Integer.parseInt(line.substring(0, line.indexOf(':')).strip());
     }
 
     /** union bpf_attr.query as of Linux 6.6 (offsets in the comments). */

@@ -165,16 +165,50 @@ final class ExporterProcess implements AutoCloseable {
         });
     }
 
+    /**
+     * Like {@link #start}, but returns as soon as every named interface is attached, without
+     * waiting for the metrics endpoint: for tests that kill the exporter right there.
+     */
+    static ExporterProcess startAttached(NetworkNamespace ns, String... args) throws Exception {
+        ExporterProcess exporter = launch(ns, List.of(), args);
+        try {
+            exporter.awaitAttached(interfacesIn(args));
+            return exporter;
+        } catch (Throwable e) {
+            exporter.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The interfaces named exactly in {@code args}; patterns and {@code all} name none in
+     * advance, so a test waits for those itself.
+     */
     private static List<String> interfacesIn(String[] args) {
-        List<String> interfaces = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if ((args[i].equals("--interface") || args[i].equals("-i")) && i + 1 < args.length) {
-                interfaces.add(args[i + 1]);
+                values.addAll(List.of(args[i + 1].split(",")));
             } else if (args[i].startsWith("--interface=")) {
-                interfaces.add(args[i].substring("--interface=".length()));
+                values.addAll(List.of(args[i].substring("--interface=".length()).split(",")));
             }
         }
-        return interfaces;
+        return values.stream().filter(v -> !v.equals("all") && !v.matches(".*[*?\\[].*")).toList();
+    }
+
+    private void awaitAttached(List<String> interfaces) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!attachedAll(interfaces)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("exporter exited with " + process.exitValue() + " before it attached: "
+                        + String.join(" ", command) + "\n" + log());
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("exporter not attached after " + READY_TIMEOUT.toSeconds() + " s: "
+                        + String.join(" ", command) + "\n" + log());
+            }
+            Thread.sleep(20);
+        }
     }
 
     private void awaitReady(List<String> interfaces) throws InterruptedException {
@@ -255,6 +289,15 @@ final class ExporterProcess implements AutoCloseable {
         }
         LIVE.remove(process);
         return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would; waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("exporter still running " + STOP_TIMEOUT.toSeconds() + " s after SIGKILL");
+        }
+        LIVE.remove(process);
     }
 
     /** Stops the exporter if it still runs: SIGTERM, then SIGKILL. Never throws. */

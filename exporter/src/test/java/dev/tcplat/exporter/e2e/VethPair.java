@@ -21,27 +21,28 @@ final class VethPair implements AutoCloseable {
     private final NetworkNamespace client;
     private final NetworkNamespace server;
     private final int subnet;
+    private final String clientIf;
+    private final String serverIf;
+    /** False for a pair added to namespaces that another pair owns: close removes only the link. */
+    private final boolean ownsNamespaces;
 
-    private VethPair(NetworkNamespace client, NetworkNamespace server, int subnet) {
+    private VethPair(NetworkNamespace client, NetworkNamespace server, int subnet, String clientIf, String serverIf,
+            boolean ownsNamespaces) {
         this.client = client;
         this.server = server;
         this.subnet = subnet;
+        this.clientIf = clientIf;
+        this.serverIf = serverIf;
+        this.ownsNamespaces = ownsNamespaces;
     }
 
     static VethPair create() {
-        int subnet = nextSubnet();
         NetworkNamespace client = NetworkNamespace.create("c");
         NetworkNamespace server = null;
         try {
             server = NetworkNamespace.create("s");
-            client.ip("link", "add", CLIENT_IF, "type", "veth", "peer", "name", SERVER_IF, "netns", server.name());
-            VethPair pair = new VethPair(client, server, subnet);
-            client.ip("addr", "add", pair.addressText(IpFamily.V4, 1) + "/24", "dev", CLIENT_IF);
-            client.ip("addr", "add", pair.addressText(IpFamily.V6, 1) + "/64", "dev", CLIENT_IF, "nodad");
-            server.ip("addr", "add", pair.addressText(IpFamily.V4, 2) + "/24", "dev", SERVER_IF);
-            server.ip("addr", "add", pair.addressText(IpFamily.V6, 2) + "/64", "dev", SERVER_IF, "nodad");
-            client.ip("link", "set", CLIENT_IF, "up");
-            server.ip("link", "set", SERVER_IF, "up");
+            VethPair pair = new VethPair(client, server, nextSubnet(), CLIENT_IF, SERVER_IF, true);
+            pair.connect();
             return pair;
         } catch (RuntimeException e) {
             if (server != null) {
@@ -50,6 +51,31 @@ final class VethPair implements AutoCloseable {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * One more pair between the namespaces of {@code existing}, with its own names and prefix:
+     * an interface that appears while an exporter runs. {@link #close()} deletes just this link.
+     */
+    static VethPair addTo(VethPair existing, String clientIf, String serverIf) {
+        VethPair pair = new VethPair(existing.client, existing.server, nextSubnet(), clientIf, serverIf, false);
+        try {
+            pair.connect();
+            return pair;
+        } catch (RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    private void connect() {
+        client.ip("link", "add", clientIf, "type", "veth", "peer", "name", serverIf, "netns", server.name());
+        client.ip("addr", "add", addressText(IpFamily.V4, 1) + "/24", "dev", clientIf);
+        client.ip("addr", "add", addressText(IpFamily.V6, 1) + "/64", "dev", clientIf, "nodad");
+        server.ip("addr", "add", addressText(IpFamily.V4, 2) + "/24", "dev", serverIf);
+        server.ip("addr", "add", addressText(IpFamily.V6, 2) + "/64", "dev", serverIf, "nodad");
+        client.ip("link", "set", clientIf, "up");
+        server.ip("link", "set", serverIf, "up");
     }
 
     /** N of the next {@code 10.201.N.0/24} / {@code fd00:7c:N::/64} test prefix, 1..250. */
@@ -67,11 +93,11 @@ final class VethPair implements AutoCloseable {
 
     /** The veth end in the client namespace: the interface the exporter watches. */
     String clientInterface() {
-        return CLIENT_IF;
+        return clientIf;
     }
 
     String serverInterface() {
-        return SERVER_IF;
+        return serverIf;
     }
 
     InetAddress clientAddress(IpFamily family) {
@@ -94,9 +120,17 @@ final class VethPair implements AutoCloseable {
         return family == IpFamily.V4 ? "10.201." + subnet + "." + host : "fd00:7c:" + subnet + "::" + host;
     }
 
-    /** Deletes both namespaces; deleting either end of a veth pair removes the other. */
+    /**
+     * Deletes both namespaces, or only the link for a pair {@link #addTo added} to them (by
+     * whatever name its client end has now, if it still exists); deleting either end of a veth
+     * pair removes the other.
+     */
     @Override
     public void close() {
+        if (!ownsNamespaces) {
+            Command.run("ip", "-n", server.name(), "link", "del", serverIf);
+            return;
+        }
         try {
             server.close();
         } finally {

@@ -1,0 +1,34 @@
+package dev.tcplat.exporter.bench;
+
+import dev.tcplat.exporter.bpf.EventDecoder;
+import dev.tcplat.exporter.match.InboundMatcher;
+import dev.tcplat.exporter.match.OutboundMatcher;
+import dev.tcplat.exporter.metrics.PeerMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the exporter runs per event, wired as the exporter wires it (decoder → matchers →
+ * per-peer metrics) with its default capacity and timeout, minus the probe and HTTP.
+ */
+final class Pipeline {
+    static final int DEFAULT_CAPACITY = 65536;
+    static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    final PeerMetrics peerMetrics = new PeerMetrics(registry);
+    final OutboundMatcher outbound;
+    final InboundMatcher inbound;
+    final EventDecoder decoder;
+
+    Pipeline() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    Pipeline(int capacity) {
+        outbound = new OutboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics);
+        inbound = new InboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics,
+                (family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) -> { });
+        decoder = new EventDecoder(outbound, inbound);
+    }
+}
