@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_packages=(openjdk-17-jdk-headless maven clang llvm gcc make libbpf-dev libelf-dev zlib1g-dev)
-test_packages=(iproute2 procps bpftool openssl systemd util-linux)
+test_packages=(iproute2 procps bpftool openssl systemd util-linux prometheus)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then
