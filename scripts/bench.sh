@@ -41,7 +41,13 @@ fi
 {
   header
   echo "## 1. packet path (BPF_PROG_TEST_RUN)"
-  if $quick; then ebpf/build/bench/pktbench -r 20000 -n 3 ebpf/build; else ebpf/build/bench/pktbench -r 200000 -n 21 ebpf/build; fi
+  if $quick; then
+    ebpf/build/bench/pktbench -r 20000 -n 3 ebpf/build
+  else
+    ebpf/build/bench/pktbench -r 200000 -n 21 ebpf/build
+    echo "## 1b. where a SYN's cost goes"
+    ebpf/bench/syn_breakdown.sh 200000 11
+  fi
   echo "## 2-3. ring drain and sustained rate"
   bench dev.tcplat.exporter.bench.DrainBench ebpf/build $($quick && echo --quick)
   echo "## 4. memory"

@@ -4,6 +4,8 @@
 set -euo pipefail
 
 build_packages=(openjdk-17-jdk-headless maven clang llvm gcc make libbpf-dev libelf-dev zlib1g-dev)
+# prometheus: the tests run their own Prometheus server (own config, data and port inside a test
+# namespace) and its promtool; a service the package starts on a systemd host is left alone.
 test_packages=(iproute2 procps bpftool openssl systemd util-linux prometheus)
 
 wanted=("${build_packages[@]}")

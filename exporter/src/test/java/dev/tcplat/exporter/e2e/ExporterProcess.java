@@ -147,7 +147,7 @@ final class ExporterProcess implements AutoCloseable {
         return jar;
     }
 
-    private static Path logDirectory() throws IOException {
+    static Path logDirectory() throws IOException {
         Path dir = jar().toAbsolutePath().getParent().resolve("e2e-logs");
         return Files.createDirectories(dir);
     }
@@ -156,7 +156,7 @@ final class ExporterProcess implements AutoCloseable {
      * A port that is free on the namespace's loopback: bound and released on a thread there. The
      * namespace is fresh and private to this test, so nothing else can take it in between.
      */
-    private static int freePort(NetworkNamespace ns) throws Exception {
+    static int freePort(NetworkNamespace ns) throws Exception {
         return ns.call(() -> {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -55,6 +56,72 @@ final class Scraper {
             body = dechunk(body);
         }
         return body;
+    }
+
+    /** A response's content type and raw body. */
+    record Response(String contentType, byte[] body) {}
+
+    /** Any response: status code, content type and raw body. */
+    record Reply(int status, String contentType, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Must run on a thread in the target namespace. GETs {@code path} asking for {@code accept},
+     * for exposition formats other than text; HTTP/1.0, so the body is never chunked.
+     */
+    static Response fetch(String host, int port, String path, String accept) throws IOException {
+        Reply reply = request(host, port, path, accept);
+        if (reply.status() != 200) {
+            throw new IOException("GET " + path + " answered " + reply.status());
+        }
+        return new Response(reply.contentType(), reply.body());
+    }
+
+    /**
+     * Must run on a thread in the target namespace. GETs {@code path} (with its query string,
+     * already encoded) and returns whatever the server answered, error statuses included: an API
+     * explains a bad request in the body.
+     */
+    static Reply request(String host, int port, String path, String accept) throws IOException {
+        byte[] response;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + ":" + port + "\r\nAccept: " + accept
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            response = readAll(socket.getInputStream());
+        }
+        int headerEnd = indexOf(response, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (headerEnd < 0) {
+            throw new IOException("truncated HTTP response from " + host + ":" + port);
+        }
+        String head = new String(response, 0, headerEnd, StandardCharsets.US_ASCII);
+        String statusLine = head.lines().findFirst().orElse("");
+        if (!statusLine.matches("HTTP/1\\.[01] \\d{3}.*")) {
+            throw new IOException("GET " + path + " answered " + statusLine);
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        String contentType = head.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-type:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+        return new Reply(status, contentType, Arrays.copyOfRange(response, headerEnd + 4, response.length));
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
