@@ -146,8 +146,10 @@ class DashboardQueriesIT {
                 plot(prometheus, start, values);
             } finally {
                 stop.set(true);
-                healthy.get(30, TimeUnit.SECONDS);
             }
+            // Outside the finally, so that a failed connection of the healthy peer is reported
+            // but never hides a failure above.
+            healthy.get(30, TimeUnit.SECONDS);
         }
     }
 
