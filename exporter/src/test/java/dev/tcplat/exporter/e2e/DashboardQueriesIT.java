@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tcplat.exporter.grafana.AlertRules;
 import dev.tcplat.exporter.grafana.Dashboard;
-import java.nio.charset.StandardCharsets;
+import dev.tcplat.exporter.grafana.NativeHistogramQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,18 +21,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every PromQL expression of the dashboard and of the alert rules, run by a real Prometheus
  * against a real exporter that has seen real handshakes: completed ones in both directions,
  * resets, timeouts and retransmitted SYNs. Each must parse, and each must return data, except
  * the few listed in {@link #EXPECTED_EMPTY} with the reason. Also checks the exposition with
- * {@code promtool check metrics}, and plots a few queried series to {@code target/dashboard-queries.png}.
+ * {@code promtool check metrics}, and plots a few queried series to
+ * {@code target/dashboard-queries-classic.png} (and {@code -native.png}).
  *
  * <p>The fake peer answers by destination port, so one peer address can be healthy, slow,
- * refusing or silent: IPv4 is a healthy peer (outbound every 200 ms, and inbound), IPv6 a slow
- * and failing one.
+ * refusing or silent: IPv4 is a healthy peer (outbound and inbound every 200 ms, for as long as
+ * the test runs, so that its rates never fall to zero), IPv6 a slow and failing one.
  */
 class DashboardQueriesIT {
     private static final int HEALTHY_PORT = 8080;
@@ -72,10 +76,21 @@ class DashboardQueriesIT {
             "alert TcplatExporterDown", "the exporter is up",
             "alert TcplatExporterAbsent", "the exporter is scraped");
 
+    @TempDir
+    Path dir;
+
     private static final Pattern METRIC = Pattern.compile("\\b(tcplat_[a-z_]+|up)\\b(?!\\s*\\()");
 
-    @Test
-    void everyDashboardAndAlertQueryParsesAndReturnsData() throws Exception {
+    /**
+     * Classic buckets (the exporter's default, which the dashboard queries), and native histograms
+     * (config {@code histograms.native}) with every query rewritten as the README says.
+     */
+    @ParameterizedTest(name = "native histograms: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyDashboardAndAlertQueryParsesAndReturnsData(boolean nativeHistograms) throws Exception {
+        UnaryOperator<String> form = nativeHistograms ? NativeHistogramQueries::rewrite : UnaryOperator.identity();
+        Path config = Files.writeString(dir.resolve("tcplat-exporter.yml"),
+                "histograms:\n  native: " + nativeHistograms + "\n");
         Dashboard dashboard = Dashboard.load();
         List<AlertRules.Rule> rules = AlertRules.load();
         SynPolicy byPort = syn -> switch (syn.dstPort()) {
@@ -89,7 +104,7 @@ class DashboardQueriesIT {
                 TunPeer peer = TunPeer.create(ns, TunPeer.DEFAULT_NAME, byPort);
                 TcpListener listener = TcpListener.open(ns, peer.localAddress(IpFamily.V4));
                 ExporterProcess exporter = ExporterProcess.start(ns, "--interface", peer.name(),
-                        "--handshake.timeout", "1500ms");
+                        "--handshake.timeout", "1500ms", "--config.file", config.toString());
                 PrometheusServer prometheus = PrometheusServer.start(ns, exporter.listenAddress())) {
             prometheus.awaitFirstScrape();
             Instant start = Instant.now();
@@ -97,6 +112,7 @@ class DashboardQueriesIT {
             Future<Void> healthy = ns.submit(() -> {
                 while (!stop.get()) {
                     TcpClient.connectAndClose(ns, peer.peerAddress(IpFamily.V4), HEALTHY_PORT, 1);
+                    peer.openConnections(IpFamily.V4, listener.port(), 1, Duration.ofMillis(2));
                     Thread.sleep(200);
                 }
                 return null;
@@ -106,13 +122,13 @@ class DashboardQueriesIT {
                 Map<String, String> values = variables(exporter);
                 List<Named> queries = new ArrayList<>();
                 for (Dashboard.Query q : dashboard.queries()) {
-                    queries.add(new Named(q.name(), Dashboard.substitute(q.expr(), values)));
+                    queries.add(new Named(q.name(), form.apply(Dashboard.substitute(q.expr(), values))));
                 }
                 for (Dashboard.Query q : dashboard.variableQueries()) {
                     queries.add(new Named(q.panel(), Dashboard.substitute(q.expr(), values)));
                 }
                 for (AlertRules.Rule rule : rules) {
-                    queries.add(new Named("alert " + rule.alert(), rule.expr()));
+                    queries.add(new Named("alert " + rule.alert(), form.apply(rule.expr())));
                 }
                 assertThat(EXPECTED_EMPTY.keySet()).as("expected-empty entries name real queries")
                         .isSubsetOf(queries.stream().map(Named::name).toList());
@@ -132,51 +148,30 @@ class DashboardQueriesIT {
                     }
                 }
                 assertThat(problems).as(String.join("\n", problems)).isEmpty();
-                System.out.printf("dashboard queries: %d run, %d with data, %d expected empty%n", queries.size(),
-                        queries.size() - EXPECTED_EMPTY.size(), EXPECTED_EMPTY.size());
+                System.out.printf("dashboard queries (%s histograms): %d run, %d with data, %d expected empty%n",
+                        nativeHistograms ? "native" : "classic", queries.size(), queries.size() - EXPECTED_EMPTY.size(),
+                        EXPECTED_EMPTY.size());
 
                 // The alert expressions expected to be empty still must name series that exist.
                 for (AlertRules.Rule rule : rules) {
-                    for (String metric : metricsIn(rule.expr())) {
+                    for (String metric : metricsIn(form.apply(rule.expr()))) {
                         JsonNode answer = prometheus.query("count(" + metric + ")");
                         assertThat(finite(answer)).as("alert " + rule.alert() + ": no series " + metric).isTrue();
                     }
                 }
 
-                plot(prometheus, start, values);
+                Path scrape = Files.writeString(dir.resolve("scrape.txt"), exporter.scrape().text());
+                Promtool.Result lint = Promtool.run(scrape, "check", "metrics");
+                assertThat(lint.exitCode()).as(lint::toString).isZero();
+                assertThat(lint.output()).as("promtool check metrics reports no problem").isBlank();
+
+                plot(prometheus, start, values, form, nativeHistograms ? "native" : "classic");
             } finally {
                 stop.set(true);
             }
             // Outside the finally, so that a failed connection of the healthy peer is reported
             // but never hides a failure above.
             healthy.get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
-    void exposedMetricsPassPromtoolCheck() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("dash");
-                TunPeer peer = TunPeer.create(ns, TunPeer.DEFAULT_NAME, SynPolicy.synAckAfter(HEALTHY_DELAY));
-                ExporterProcess exporter = ExporterProcess.start(ns, "--interface", peer.name())) {
-            TcpClient.connectAndClose(ns, peer.peerAddress(IpFamily.V4), HEALTHY_PORT, 5);
-            TcpClient.connectAndClose(ns, peer.peerAddress(IpFamily.V6), HEALTHY_PORT, 5);
-            Await.until(() -> exporter.scrape().value("tcplat_handshake_rtt_seconds_count",
-                    Map.of("direction", "outbound", "peer", peer.peerLabel(IpFamily.V6))).orElse(0) >= 5,
-                    Duration.ofSeconds(5), exporter::log);
-            String text = ns.call(() -> Scraper.get("127.0.0.1", exporter.port(), "/metrics"));
-            assertThat(text).contains("tcplat_handshake_rtt_seconds_bucket");
-            Path file = Files.createTempFile("tcplat-metrics-", ".txt");
-            try {
-                Files.writeString(file, text);
-                Process promtool = new ProcessBuilder("/usr/bin/promtool", "check", "metrics")
-                        .redirectInput(file.toFile()).redirectErrorStream(true).start();
-                String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(promtool.exitValue()).as(output).isZero();
-                assertThat(output).as("promtool check metrics reports nothing").isBlank();
-            } finally {
-                Files.deleteIfExists(file);
-            }
         }
     }
 
@@ -214,9 +209,18 @@ class DashboardQueriesIT {
         return empty;
     }
 
-    /** Whether an instant query's answer has at least one sample with a finite value. */
+    /**
+     * Whether an instant query's answer has at least one sample with a finite value, or a native
+     * histogram with observations (the heatmap's query returns one with native histograms).
+     */
     private static boolean finite(JsonNode answer) {
         for (JsonNode sample : answer.path("data").path("result")) {
+            if (sample.has("histogram")) {
+                if (Double.parseDouble(sample.path("histogram").path(1).path("count").asText("0")) > 0) {
+                    return true;
+                }
+                continue;
+            }
             double value = Double.parseDouble(sample.path("value").path(1).asText("NaN"));
             if (Double.isFinite(value)) {
                 return true;
@@ -250,19 +254,20 @@ class DashboardQueriesIT {
     }
 
     /** p99 RTT per peer and failures per second by reason, as the dashboard queries them. */
-    private static void plot(PrometheusServer prometheus, Instant start, Map<String, String> values) throws Exception {
+    private static void plot(PrometheusServer prometheus, Instant start, Map<String, String> values,
+            UnaryOperator<String> form, String name) throws Exception {
         Instant end = Instant.now();
-        String p99 = Dashboard.substitute("histogram_quantile(0.99, sum by (direction, peer, le) "
-                + "(rate(tcplat_handshake_rtt_seconds_bucket{job=~\"$job\"}[$__rate_interval])))", values);
+        String p99 = form.apply(Dashboard.substitute("histogram_quantile(0.99, sum by (direction, peer, le) "
+                + "(rate(tcplat_handshake_rtt_seconds_bucket{job=~\"$job\"}[$__rate_interval])))", values));
         String failures = Dashboard.substitute("sum by (direction, peer, reason) "
                 + "(rate(tcplat_handshake_failures_total{job=~\"$job\"}[$__rate_interval]))", values);
         List<SeriesPlot.Chart> charts = List.of(
-                new SeriesPlot.Chart("Handshake RTT p99 per peer (rate over 1m)", "ms", 1e3,
+                new SeriesPlot.Chart("Handshake RTT p99 per peer (rate over 1m, " + name + " histograms)", "ms", 1e3,
                         series(prometheus.queryRange(p99, start, end, Duration.ofSeconds(1)), start, "peer", "direction")),
                 new SeriesPlot.Chart("Handshake failures per second (rate over 1m)", "/s", 1,
                         series(prometheus.queryRange(failures, start, end, Duration.ofSeconds(1)), start, "peer",
                                 "direction", "reason")));
-        Path png = ExporterProcess.jar().toAbsolutePath().getParent().resolve("dashboard-queries.png");
+        Path png = ExporterProcess.jar().toAbsolutePath().getParent().resolve("dashboard-queries-" + name + ".png");
         SeriesPlot.write(png, charts);
         System.out.println("dashboard query plot: " + png);
     }

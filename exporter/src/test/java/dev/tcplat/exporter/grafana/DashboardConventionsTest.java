@@ -108,6 +108,22 @@ class DashboardConventionsTest {
     }
 
     @Test
+    void nativeRewriteLeavesNoClassicSeries() throws Exception {
+        List<String> all = new ArrayList<>(dashboard.queries().stream().map(Dashboard.Query::expr).toList());
+        AlertRules.load().forEach(rule -> all.add(rule.expr()));
+        for (String expr : all) {
+            String rewritten = NativeHistogramQueries.rewrite(expr);
+            assertThat(rewritten).as(expr).doesNotContain("_bucket").doesNotContain("le)")
+                    .doesNotContainPattern("_seconds_count");
+        }
+        assertThat(NativeHistogramQueries.rewrite(
+                "histogram_quantile(0.9, sum by (peer, le) (rate(x_seconds_bucket{a=\"b\"}[1m])))"
+                        + " / sum by (peer) (rate(x_seconds_count{a=\"b\"}[1m] offset 1d))"))
+                .isEqualTo("histogram_quantile(0.9, sum by (peer) (rate(x_seconds{a=\"b\"}[1m])))"
+                        + " / sum by (peer) (histogram_count(rate(x_seconds{a=\"b\"}[1m] offset 1d)))");
+    }
+
+    @Test
     void everyRangeIsTheRateInterval() {
         for (Dashboard.Query query : dashboard.queries()) {
             Matcher ranges = RANGE.matcher(query.expr());
