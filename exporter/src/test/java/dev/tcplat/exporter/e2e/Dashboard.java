@@ -22,7 +22,7 @@ final class Dashboard {
     private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+)|\\$\\{(\\w+)(?::\\w+)?}");
 
     /** One query of one panel. */
-    record Query(String panel, String refId, String expr, boolean instant, String format) {
+    record Query(String panel, String refId, String expr, boolean instant, String format, String legend) {
         @Override
         public String toString() {
             return "'" + panel + "' " + refId + ": " + expr;
@@ -68,7 +68,7 @@ final class Dashboard {
             for (JsonNode target : panel.path("targets")) {
                 queries.add(new Query(panel.path("title").asText(), target.path("refId").asText(),
                         target.path("expr").asText(), target.path("instant").asBoolean(false),
-                        target.path("format").asText("time_series")));
+                        target.path("format").asText("time_series"), target.path("legendFormat").asText("")));
             }
         }
         return queries;
