@@ -3,7 +3,10 @@ package dev.tcplat.exporter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a tun: each must parse and each must return data, so no panel stays empty on a working
  * exporter. The dashboard's variables are substituted as Grafana does with "All" selected.
  *
- * <p>What happens on the wire, so every panel has something to show: outbound handshakes answered
- * after 1 ms and later after 70 ms (so the "slower than baseline" rule sees a change), refused
- * ones (RST), unanswered ones (SYN retransmits, then timeouts after a 2 s
- * {@code --handshake.timeout}), ones whose first SYN is lost, inbound handshakes from the fake
- * client, one of which never sends its ACK (SYN-ACK retransmits, an inbound timeout), and IPv6
- * peers beyond a one-address label budget (folded into {@code other}). At the end the exporter is
- * stopped, so the "exporter down" rule has a target to report.
+ * <p>{@link DashboardTraffic} makes every panel have something to show: fast and slow, refused,
+ * unanswered and retransmitted handshakes both ways, and peers beyond the label budget. At the end
+ * the exporter is stopped, so the "exporter down" rule has a target to report.
  *
  * <p>With native histograms on, the dashboard's queries are rewritten as the README says
  * ({@link NativeHistogramQueries}) and must return data just the same.
@@ -39,10 +38,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code target/grafana/dashboard.png}, for a person to look at.
  */
 class DashboardQueriesIT {
-    private static final int PORT_ANSWERED = 8080;
-    private static final int PORT_REFUSED = 8081;
-    private static final int PORT_SILENT = 8082;
-    private static final int PORT_LOSSY = 8083;
     private static final Duration QUERY_SETTLE = Duration.ofSeconds(20);
     /**
      * Alerts that stay quiet in this test because what they watch cannot be made to happen here
@@ -71,16 +66,16 @@ class DashboardQueriesIT {
                   native: %s
                 """.formatted(nativeHistograms));
         Path rules = Dashboard.repositoryRoot().resolve("deploy").resolve("prometheus").resolve("rules.yml");
-        WireScenario scenario = new WireScenario();
+        DashboardTraffic traffic = new DashboardTraffic();
         try (NetworkNamespace ns = NetworkNamespace.create("dash");
-                TunPeer peer = TunPeer.create(ns, TunPeer.DEFAULT_NAME, scenario::answer);
+                TunPeer peer = TunPeer.create(ns, TunPeer.DEFAULT_NAME, traffic::answer);
                 TcpListener listener = TcpListener.open(ns, peer.localAddress(IpFamily.V4));
                 ExporterProcess exporter = ExporterProcess.start(ns, "--interface", peer.name(),
                         "--config.file", config.toString(), "--handshake.timeout", "2s");
                 PrometheusServer prometheus = PrometheusServer.start(ns, exporter.listenAddress(), rules)) {
             prometheus.awaitUp(Duration.ofSeconds(20));
             double start = System.currentTimeMillis() / 1e3;
-            scenario.run(ns, peer, listener);
+            traffic.run(ns, peer, listener);
 
             Dashboard dashboard = Dashboard.load();
             List<String> empty = new ArrayList<>();
@@ -107,6 +102,7 @@ class DashboardQueriesIT {
                 }
             }
             checkRules(prometheus, empty);
+            checkRelay(ns, prometheus);
             assertThat(empty).as("queries that returned no data\n" + exporter.log() + "\n" + prometheus.log())
                     .isEmpty();
 
@@ -127,6 +123,20 @@ class DashboardQueriesIT {
             String down = ruleExpression(prometheus, "TcplatExporterDown");
             Await.until(() -> !prometheus.query(down).result().isEmpty(), QUERY_SETTLE,
                     () -> "no data for " + down + "\n" + prometheus.describeTargets());
+        }
+    }
+
+    /**
+     * The API answers on the root namespace's loopback through a {@link LoopbackRelay} as it does
+     * inside the namespace: what GrafanaProvisioningIT's container relies on.
+     */
+    private static void checkRelay(NetworkNamespace ns, PrometheusServer prometheus) throws Exception {
+        try (LoopbackRelay relay = LoopbackRelay.open(ns, "127.0.0.1", prometheus.port())) {
+            HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + relay.port() + "/api/v1/query?query=up")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(up.body()).contains("\"job\":\"" + PrometheusServer.JOB + "\"");
         }
     }
 
@@ -187,60 +197,6 @@ class DashboardQueriesIT {
                 return answer;
             }
             Thread.sleep(500);
-        }
-    }
-
-    /** What the fake peer and clients do, in order; the tun answers SYNs by destination port. */
-    private static final class WireScenario {
-        private static final Duration FAST = Duration.ofMillis(1);
-        private static final Duration SLOW = Duration.ofMillis(70);
-        private static final int FAST_ROUNDS = 12;
-        private static final int SLOW_ROUNDS = 8;
-        private volatile Duration delay = FAST;
-        private final SynPolicy lossy = SynPolicy.dropFirstThenSynAckAfter(FAST);
-
-        SynPolicy.Answer answer(TcpPackets.Segment syn) {
-            return switch (syn.dstPort()) {
-                case PORT_ANSWERED -> new SynPolicy.Answer(SynPolicy.Kind.SYN_ACK, delay);
-                case PORT_REFUSED -> new SynPolicy.Answer(SynPolicy.Kind.RST, Duration.ZERO);
-                case PORT_LOSSY -> lossy.answer(syn);
-                default -> new SynPolicy.Answer(SynPolicy.Kind.IGNORE, Duration.ZERO);
-            };
-        }
-
-        void run(NetworkNamespace ns, TunPeer peer, TcpListener listener) throws Exception {
-            InetAddress v4 = peer.peerAddress(IpFamily.V4);
-            for (int round = 0; round < FAST_ROUNDS; round++) {
-                long roundStart = System.nanoTime();
-                TcpClient.connectAndClose(ns, v4, PORT_ANSWERED, 4);
-                assertThat(TcpClient.connect(ns, v4, PORT_REFUSED, 1000)).isEqualTo(TcpClient.Outcome.REFUSED);
-                peer.openConnections(IpFamily.V4, listener.port(), 2, Duration.ofMillis(2));
-                pace(roundStart);
-            }
-            // Unanswered: the kernel retransmits the SYN after 1 s, the exporter gives up after 2 s.
-            for (int i = 0; i < 2; i++) {
-                assertThat(TcpClient.connect(ns, v4, PORT_SILENT, 1500)).isEqualTo(TcpClient.Outcome.TIMED_OUT);
-            }
-            // First SYN lost, the retransmission answered: a SYN retransmit and a 1 s connect.
-            TcpClient.connectAndClose(ns, v4, PORT_LOSSY, 2);
-            // A client that never ACKs: this host retransmits its SYN-ACK, then the handshake times out.
-            peer.openConnections(IpFamily.V4, listener.port(), 1, null);
-            // A second address per direction is over the budget: peer="other".
-            TcpClient.connectAndClose(ns, peer.peerAddress(IpFamily.V6), PORT_ANSWERED, 3);
-            delay = SLOW;
-            for (int round = 0; round < SLOW_ROUNDS; round++) {
-                long roundStart = System.nanoTime();
-                TcpClient.connectAndClose(ns, v4, PORT_ANSWERED, 4);
-                pace(roundStart);
-            }
-        }
-
-        /** Rounds a second apart, so Prometheus (scraping every second) sees the rates change. */
-        private static void pace(long roundStart) throws InterruptedException {
-            long leftMs = 1000 - (System.nanoTime() - roundStart) / 1_000_000;
-            if (leftMs > 0) {
-                Thread.sleep(leftMs);
-            }
         }
     }
 }
