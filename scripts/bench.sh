@@ -41,17 +41,22 @@ fi
 {
   header
   echo "## 1. packet path (BPF_PROG_TEST_RUN)"
-  if $quick; then ebpf/build/bench/pktbench -r 20000 -n 3 ebpf/build; else ebpf/build/bench/pktbench -r 200000 -n 21 ebpf/build; fi
+  if $quick; then
+    ebpf/build/bench/pktbench -r 20000 -n 3 ebpf/build
+  else
+    ebpf/build/bench/pktbench -r 200000 -n 21 ebpf/build
+    echo "## 1b. where a SYN's cost goes"
+    ebpf/bench/syn_breakdown.sh 200000 11
+  fi
   echo "## 2-3. ring drain and sustained rate"
   bench dev.tcplat.exporter.bench.DrainBench ebpf/build $($quick && echo --quick)
   echo "## 4. memory"
   bench dev.tcplat.exporter.bench.MemoryBench $($quick && echo 65536)
   echo "## 5. matcher and histogram (JMH)"
-  if $quick; then
-    bench org.openjdk.jmh.Main MatcherBench -f 1 -wi 1 -i 1 -w 200ms -r 200ms -prof gc
-  else
-    bench org.openjdk.jmh.Main MatcherBench -f 2 -wi 3 -i 5 -w 2s -r 2s -prof gc
-  fi
+  # JMH's own report goes to jmh.txt; the summary table (time and allocation per operation) here
+  if $quick; then jmh=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms); else jmh=(-f 2 -wi 3 -i 5 -w 2s -r 2s); fi
+  bench org.openjdk.jmh.Main MatcherBench "${jmh[@]}" -prof gc > "$out/jmh.txt" 2>&1 || { cat "$out/jmh.txt"; exit 1; }
+  sed -n '/^Benchmark  /,$p' "$out/jmh.txt" | grep -v 'gc.count\|gc.time\|alloc.rate  '
   echo "## 6. scrape"
   bench dev.tcplat.exporter.bench.ScrapeBench $($quick && echo --quick)
   echo "## 7. end to end (veth, real handshakes)"

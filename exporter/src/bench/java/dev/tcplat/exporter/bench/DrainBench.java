@@ -29,6 +29,8 @@ import java.util.Map;
 public final class DrainBench {
     private static final int FILL_RING_BYTES = 1 << 28;
     private static final int DEFAULT_RING_BYTES = 8 << 20;
+    /** What --ringbuf.size buys: more time before a stalled drain thread loses events. */
+    private static final int LARGE_RING_BYTES = 64 << 20;
 
     private final Ringbench ringbench;
     private final boolean quick;
@@ -48,7 +50,10 @@ public final class DrainBench {
             return;
         }
         bench.throughput();
-        bench.sustained();
+        bench.sustained(DEFAULT_RING_BYTES);
+        if (!quick) {
+            bench.sustained(LARGE_RING_BYTES);
+        }
     }
 
     /** Item: drain throughput of a pre-filled ring, Java path vs the C reference consumer. */
@@ -91,11 +96,11 @@ public final class DrainBench {
     }
 
     /** Item: sustained rate with a concurrent producer, and what the drain costs per event. */
-    private void sustained() throws Exception {
+    private void sustained(int ringBytes) throws Exception {
         double[] rates = quick ? new double[] {500_000} : new double[] {500_000, 1e6, 2e6, 3e6, 4e6, 5e6, 6e6, 8e6};
         double seconds = quick ? 1 : 4;
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Probe probe = Probe.open(DEFAULT_RING_BYTES)) {
+        try (Probe probe = Probe.open(ringBytes)) {
             Pipeline pipeline = new Pipeline();
             CountingSource source = new CountingSource(probe);
             Drainer drainer = new Drainer(source, pipeline.decoder, System::nanoTime, () -> { });
@@ -103,7 +108,7 @@ public final class DrainBench {
             long tid = drainerThreadId();
             ringbench.produce(rates[0], 1);  // warm-up
             Thread.sleep(300);
-            System.out.printf("sustained.ring_bytes %d%n", DEFAULT_RING_BYTES);
+            System.out.printf("sustained.ring_bytes %d%n", ringBytes);
             System.out.println("| offered events/s | produced events/s | ring drops | downcalls per event |"
                     + " Java callbacks per event | drain thread CPU | bytes allocated per event |");
             System.out.println("|---|---|---|---|---|---|---|");

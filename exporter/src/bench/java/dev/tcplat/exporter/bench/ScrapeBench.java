@@ -46,7 +46,7 @@ public final class ScrapeBench {
                 pipeline.registry, WebConfig.PLAIN, "bench", () -> true)) {
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
             HttpClient client = HttpClient.newHttpClient();
-            int scrapes = quick ? 3 : 15;
+            int scrapes = quick ? 3 : 7;
             for (String format : new String[] {TEXT, PROTOBUF}) {
                 String name = format == TEXT ? "text" : "protobuf";
                 for (boolean gzip : new boolean[] {false, true}) {

@@ -69,7 +69,7 @@ public final class SelfMetrics {
                         + " raise --ringbuf.size if this grows.");
         kernelCounter(registry, sources, MetricNames.SYNACK_TABLE_FULL, EventLayout.COUNTER_SYNACK_TABLE_FULL,
                 "SYN-ACKs sent while the kernel's table of answered inbound handshakes was full: their ACK"
-                        + " goes unseen and the handshake counts as a timeout.");
+                        + " goes unseen, so the handshake ends without an outcome (evicted, reason ack_untracked).");
         GaugeWithCallback.builder()
                 .name(MetricNames.PENDING_HANDSHAKES)
                 .help("Handshakes waiting for their answer, by direction.")

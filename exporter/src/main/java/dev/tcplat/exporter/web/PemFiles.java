@@ -42,7 +42,8 @@ final class PemFiles {
                 chain.add((X509Certificate) certificate);
             }
         } catch (CertificateException | IOException e) {
-            throw new IllegalArgumentException(key + " " + file + " is not a PEM certificate file: " + e.getMessage());
+            // The JDK's reason names its own exception classes, which tell an operator nothing.
+            throw new IllegalArgumentException(key + " " + file + " is not a PEM certificate file");
         }
         if (chain.isEmpty()) {
             throw new IllegalArgumentException(key + " " + file + " holds no certificate");

@@ -101,8 +101,8 @@ class EventDecoderTest {
 
         long clientHi = 0x0ad3000100000000L;
         assertThat(listener.outcomes).containsExactly(
-                new Outcome("turnaround", Direction.INBOUND, 4, clientHi, 0, 50000, 300, 0),
-                new Outcome("handshake", Direction.INBOUND, 4, clientHi, 0, 50000, 40_000, 40_300));
+                new Outcome("turnaround", Direction.INBOUND, 4, clientHi, 0, 8080, 300, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, clientHi, 0, 8080, 40_000, 40_300));
         assertThat(decoder.ackEvents()).isEqualTo(1);
         assertThat(inbound.pendingCount()).isZero();
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The exporter as the systemd unit runs it: not root (uid 65534), holding exactly the unit's
  * capabilities and nothing else, with no way to gain more ({@code setpriv}, the same kernel
  * mechanism systemd uses). It must measure real handshakes; and each capability must be needed:
- * without any one of them, it must refuse to start with a message naming it.
+ * without any one of them the kernel refuses the probe, and the exporter refuses to start with
+ * a message naming it.
  */
 class CapabilitiesIT {
     private static final int NOBODY = 65534;
@@ -87,7 +88,7 @@ class CapabilitiesIT {
     }
 
     @Test
-    void everyCapabilityIsNeeded() throws Exception {
+    void theExporterNamesAMissingCapabilityBeforeTouchingTheKernel() throws Exception {
         SystemdUnit unit = SystemdUnit.load();
         try (VethPair veth = VethPair.create()) {
             for (String missing : unit.ambientCapabilities()) {
@@ -97,10 +98,49 @@ class CapabilitiesIT {
                         Duration.ofSeconds(30), args(veth, "--web.listen-address", "127.0.0.1:10099"));
                 assertThat(exit.code()).as("without cap_%s:\n%s", missing, exit.stderr()).isEqualTo(1);
                 assertThat(exit.stderr()).as("without cap_%s", missing)
-                        .containsIgnoringCase("CAP_" + missing)
+                        .contains("missing CAP_" + missing.toUpperCase(java.util.Locale.ROOT))
                         .doesNotContain("\tat ");
             }
         }
+    }
+
+    /**
+     * What the kernel itself refuses, below the exporter's own checks: the probe loaded and
+     * attached directly ({@link ProbeLoad}) as uid 65534, with the unit's capabilities and with
+     * each one taken away.
+     */
+    @Test
+    void theKernelRefusesTheProbeWithoutEachCapability() throws Exception {
+        SystemdUnit unit = SystemdUnit.load();
+        try (VethPair veth = VethPair.create()) {
+            for (String mode : new String[] {"AUTO", "TC"}) {
+                Command.Result all = probeLoad(veth, unit.ambientCapabilities(), mode);
+                assertThat(all.exitCode()).as("all three, %s:\n%s", mode, all.stderr()).isZero();
+                assertThat(all.stdout()).contains("attached and detached");
+            }
+            java.util.Map<String, String> refusal = java.util.Map.of(
+                    "bpf", "refused (EPERM)",
+                    "net_admin", "refused (EPERM)",
+                    "perfmon", "the verifier rejected the program because CAP_PERFMON is missing");
+            for (String missing : unit.ambientCapabilities()) {
+                Set<String> fewer = new TreeSet<>(unit.ambientCapabilities());
+                fewer.remove(missing);
+                Command.Result result = probeLoad(veth, fewer, "AUTO");
+                assertThat(result.exitCode()).as("without cap_%s:\n%s", missing, result.stderr()).isEqualTo(1);
+                assertThat(result.stderr()).as("without cap_%s", missing).contains(refusal.get(missing));
+            }
+        }
+    }
+
+    private Command.Result probeLoad(VethPair veth, Set<String> capabilities, String mode) throws Exception {
+        String classes = Path.of(ProbeLoad.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", veth.client().name()));
+        command.addAll(launcher(capabilities));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djna.tmpdir=" + jnaTmp, "-cp", ExporterProcess.jar().toAbsolutePath() + ":" + classes,
+                ProbeLoad.class.getName(), veth.clientInterface(), mode));
+        return Command.run(command);
     }
 
     private List<String> withJnaTmp(List<String> launcher) {

@@ -40,7 +40,12 @@ class GroundTruthIT {
     private static final Duration BASELINE_DELAY = Duration.ofMillis(1);
     private static final int SERVER_PORT = 8080;
     private static final double TOLERANCE_SECONDS = 0.0005;
-    private static final double LOST_SYN_TOLERANCE_SECONDS = 0.002;
+    /**
+     * The retransmitted SYN reaches a fake peer idle for a second, whose wake-up on a busy machine
+     * takes milliseconds more than between back-to-back handshakes. Either wrong answer is a second
+     * away: the retransmission timeout counted in, or the RTT measured from the first SYN.
+     */
+    private static final double LOST_SYN_TOLERANCE_SECONDS = 0.05;
     /**
      * The stack between the TC hooks and the socket adds tens of microseconds to the kernel's
      * sample (30 µs measured on an idle machine), more when softirqs wait for a busy CPU.
@@ -174,9 +179,6 @@ class GroundTruthIT {
             Series lossy = awaitCount(exporter, RTT, labels, WARMUP_CONNECTIONS + 2 * connections).since(clean);
             MetricsText metrics = exporter.scrape();
             Series lossyConnect = Series.of(metrics, CONNECT, labels).since(cleanConnect);
-            // The retransmitted SYN reaches a fake peer idle for a second, which wakes up slower
-            // than between back-to-back handshakes: hence a wider margin here. Either wrong answer
-            // is a second away: the RTO counted in (1.005 s) or the first SYN measured from.
             assertThat(lossy.mean() - clean.since(warmup).mean()).as(lossy.describe(clean.since(warmup), exporter))
                     .isCloseTo(lossyInjected - cleanInjected, within(LOST_SYN_TOLERANCE_SECONDS));
             assertThat(lossyConnect.count()).isEqualTo(connections);

@@ -1,12 +1,11 @@
 package dev.tcplat.exporter.e2e;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes a TCP service inside a test namespace reachable on the root namespace's loopback: it
@@ -53,24 +52,32 @@ final class LoopbackRelay implements AutoCloseable {
                     client.close();
                     continue;
                 }
-                pump(client, upstream);
-                pump(upstream, client);
+                AtomicInteger open = new AtomicInteger(2);
+                pump(client, upstream, open);
+                pump(upstream, client, open);
             } catch (IOException e) {
                 // closed by close(), or one connection failed: the loop condition decides
             }
         }
     }
 
-    /** Copies {@code from} to {@code to} on a thread of its own; closes both at the end. */
-    private static void pump(Socket from, Socket to) {
+    /**
+     * Copies {@code from} to {@code to} on a thread of its own. An end of stream is passed on as
+     * a half-close, so the other direction can still finish (a client that shuts its output down
+     * still gets its answer); the last of the two directions to finish closes both sockets.
+     */
+    private static void pump(Socket from, Socket to, AtomicInteger open) {
         Thread thread = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+                to.shutdownOutput();
             } catch (IOException e) {
-                // the other direction closed the sockets; nothing left to copy
+                // reset or closed: nothing more to copy this way
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
+                if (open.decrementAndGet() == 0) {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                }
             }
         }, "relay-pump");
         thread.setDaemon(true);

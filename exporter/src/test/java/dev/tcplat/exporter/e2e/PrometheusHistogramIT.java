@@ -3,6 +3,7 @@ package dev.tcplat.exporter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tcplat.exporter.config.MetricsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class PrometheusHistogramIT {
                 ExporterProcess exporter = ExporterProcess.start(ns, "--interface", peer.name(),
                         "--config.file", config.toString());
                 PrometheusServer prometheus = PrometheusServer.start(ns, exporter.listenAddress())) {
-            prometheus.awaitUp(Duration.ofSeconds(20));
+            prometheus.awaitFirstScrape();
             TcpClient.connectAndClose(ns, peer.peerAddress(IpFamily.V4), PORT, HANDSHAKES);
             Handshakes.assertOutboundCount(exporter, peer.peerLabel(IpFamily.V4), HANDSHAKES);
 
@@ -66,26 +67,26 @@ class PrometheusHistogramIT {
             String sum = nativeHistograms
                     ? "histogram_sum(tcplat_handshake_rtt_seconds" + selector + ")"
                     : "tcplat_handshake_rtt_seconds_sum" + selector;
-            Await.until(() -> prometheus.query(count).single() == HANDSHAKES, Duration.ofSeconds(10),
+            Await.until(() -> single(prometheus.query(count)) == HANDSHAKES, Duration.ofSeconds(10),
                     () -> "Prometheus has not scraped all " + HANDSHAKES + " handshakes: " + describe(prometheus, count));
-            double mean = prometheus.query(sum).single() / HANDSHAKES;
+            double mean = single(prometheus.query(sum)) / HANDSHAKES;
             // Nothing answers before the fake peer does: the delay is a floor for every handshake.
             assertThat(mean).as("mean handshake RTT in Prometheus").isGreaterThanOrEqualTo(DELAY.toNanos() / 1e9);
             double injected = medianInjectedDelay(peer);
 
             if (nativeHistograms) {
-                assertThat(prometheus.query("tcplat_handshake_rtt_seconds_bucket" + selector).result())
+                assertThat(prometheus.query("tcplat_handshake_rtt_seconds_bucket" + selector).path("data").path("result"))
                         .as("with native histograms exposed, Prometheus 2.42 stores the native form only").isEmpty();
-                double median = prometheus.query(
-                        "histogram_quantile(0.5, sum(tcplat_handshake_rtt_seconds" + selector + "))").single();
+                double median = single(prometheus.query(
+                        "histogram_quantile(0.5, sum(tcplat_handshake_rtt_seconds" + selector + "))"));
                 report("native", injected, median, mean);
                 assertThat(median).as("native histogram_quantile(0.5) vs injected median %s", injected)
                         .isCloseTo(injected, within(injected * NATIVE_RELATIVE_TOLERANCE));
             } else {
-                assertThat(prometheus.query("tcplat_handshake_rtt_seconds" + selector).result())
+                assertThat(prometheus.query("tcplat_handshake_rtt_seconds" + selector).path("data").path("result"))
                         .as("no native histogram unless configured").isEmpty();
-                double median = prometheus.query("histogram_quantile(0.5, sum by (le) (tcplat_handshake_rtt_seconds_bucket"
-                        + selector + "))").single();
+                double median = single(prometheus.query("histogram_quantile(0.5, sum by (le) (tcplat_handshake_rtt_seconds_bucket"
+                        + selector + "))"));
                 report("classic", injected, median, mean);
                 double[] bucket = classicBucketHolding(injected);
                 // Linear interpolation inside the bucket holding the median is all a classic
@@ -127,11 +128,17 @@ class PrometheusHistogramIT {
         throw new AssertionError(value + " s is beyond every RTT bucket");
     }
 
+    /** The value of a one-sample instant vector, NaN when there is none (yet). */
+    private static double single(JsonNode answer) {
+        JsonNode result = answer.path("data").path("result");
+        return result.size() == 1 ? Double.parseDouble(result.get(0).path("value").get(1).asText()) : Double.NaN;
+    }
+
     private static String describe(PrometheusServer prometheus, String query) {
         try {
-            return prometheus.query(query).body() + "\n" + prometheus.describeTargets();
+            return prometheus.query(query) + "\n" + prometheus.get("/api/v1/targets").body();
         } catch (Exception e) {
-            return e + "\n" + prometheus.describeTargets();
+            return e + "\n" + prometheus.log();
         }
     }
 }

@@ -2,43 +2,45 @@ package dev.tcplat.exporter.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} binary) scraping one exporter every
- * second, run inside the exporter's network namespace so it reaches the exporter's loopback
- * address directly: {@code ip netns exec NS prometheus --config.file ... --web.listen-address
- * 127.0.0.1:PORT --enable-feature=native-histograms}.
- *
- * <p>It is this test's own instance: its own config, its own TSDB in a temporary directory, a
- * free port on the namespace's loopback. A host-wide Prometheus service that installing the
- * Debian package may have started is never touched or reached. {@link #close()} stops it (SIGTERM,
- * then SIGKILL) and deletes its directory; a shutdown hook kills it if the test JVM ends first.
- *
- * <p>The HTTP API is queried from a thread inside the namespace, as {@link Scraper} does.
+ * second, run inside the exporter's namespace ({@code ip netns exec}) so that it reaches the
+ * exporter's {@code 127.0.0.1:PORT}. Its configuration and TSDB live in a temporary directory of
+ * its own; {@link #close()} stops it and deletes that directory, and a shutdown hook kills it if
+ * the test JVM ends first. Native histograms are enabled as a production server would have them,
+ * so the test also covers the protobuf scrape that comes with that feature.
  */
 final class PrometheusServer implements AutoCloseable {
-    static final String BINARY = "prometheus";
+    static final Path BINARY = Path.of("/usr/bin/prometheus");
     static final String JOB = "tcplat";
     private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final int HTTP_TIMEOUT_MS = 10_000;
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
@@ -46,41 +48,49 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private final NetworkNamespace ns;
-    private final Path dir;
+    private final Path directory;
     private final Process process;
     private final Path log;
     private final int port;
 
-    private PrometheusServer(NetworkNamespace ns, Path dir, Process process, Path log, int port) {
+    private PrometheusServer(NetworkNamespace ns, Path directory, Process process, Path log, int port) {
         this.ns = ns;
-        this.dir = dir;
+        this.directory = directory;
         this.process = process;
         this.log = log;
         this.port = port;
     }
 
-    /**
-     * Starts Prometheus in {@code ns}, scraping {@code target} ({@code host:port} as seen from
-     * inside {@code ns}) as job {@value #JOB} every second, evaluating {@code ruleFiles} every
-     * second; returns once it is ready. Native histograms are enabled, so it asks for the protobuf
-     * format and keeps native histograms where the exporter exposes them.
-     */
-    static PrometheusServer start(NetworkNamespace ns, String target, Path... ruleFiles) throws Exception {
-        Path dir = Files.createTempDirectory("tcplat-prometheus-");
+    /** Starts Prometheus in {@code ns}, scraping {@code target} (host:port) as job {@value #JOB}. */
+    static PrometheusServer start(NetworkNamespace ns, String target) throws Exception {
+        if (!Files.isExecutable(BINARY)) {
+            throw new AssertionError(BINARY + " not found: install the test dependencies with"
+                    + " scripts/install-deps.sh --test (Debian package prometheus)");
+        }
+        Path directory = Files.createTempDirectory("tcplat-prometheus-");
         try {
-            int port = ExporterProcess.freePort(ns);
-            Path config = Files.writeString(dir.resolve("prometheus.yml"), config(target, ruleFiles));
-            Path log = ExporterProcess.logDirectory().resolve(ns.name() + "-prometheus-" + port + ".log");
-            List<String> command = List.of("ip", "netns", "exec", ns.name(), BINARY,
+            Path config = directory.resolve("prometheus.yml");
+            Files.writeString(config, String.join("\n",
+                    "global:",
+                    "  scrape_interval: 1s",
+                    "  scrape_timeout: 1s",
+                    "  evaluation_interval: 1s",
+                    "scrape_configs:",
+                    "  - job_name: " + JOB,
+                    "    static_configs:",
+                    "      - targets: ['" + target + "']",
+                    ""));
+            int port = freePort(ns);
+            Path log = directory.resolve("prometheus.log");
+            List<String> command = List.of("ip", "netns", "exec", ns.name(), BINARY.toString(),
                     "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--storage.tsdb.path=" + directory.resolve("data"),
                     "--web.listen-address=" + HOST + ":" + port,
-                    "--enable-feature=native-histograms",
-                    "--log.level=warn");
+                    "--enable-feature=native-histograms");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(new File("/dev/null")).start();
             LIVE.add(process);
-            PrometheusServer server = new PrometheusServer(ns, dir, process, log, port);
+            PrometheusServer server = new PrometheusServer(ns, directory, process, log, port);
             try {
                 server.awaitReady();
                 return server;
@@ -89,158 +99,97 @@ final class PrometheusServer implements AutoCloseable {
                 throw e;
             }
         } catch (Throwable e) {
-            if (Files.exists(dir)) {
-                delete(dir);
-            }
+            deleteRecursively(directory);
             throw e;
         }
     }
 
-    /** Whether Debian's prometheus binary is installed ({@code scripts/install-deps.sh --test}). */
-    static boolean installed() {
-        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, BINARY)));
-    }
-
-    private static String config(String target, Path[] ruleFiles) {
-        StringBuilder yaml = new StringBuilder("""
-                global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
-                  evaluation_interval: 1s
-                scrape_configs:
-                  - job_name: %s
-                    static_configs:
-                      - targets: ["%s"]
-                """.formatted(JOB, target));
-        if (ruleFiles.length > 0) {
-            yaml.append("rule_files:\n");
-            for (Path file : ruleFiles) {
-                yaml.append("  - \"").append(file.toAbsolutePath()).append("\"\n");
+    private static int freePort(NetworkNamespace ns) throws Exception {
+        return ns.call(() -> {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                return socket.getLocalPort();
             }
-        }
-        return yaml.toString();
+        });
     }
 
     private void awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (true) {
+        Await.until(() -> {
             if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + " before it was ready\n"
-                        + log());
+                throw new AssertionError("prometheus exited with " + process.exitValue() + "\n" + log());
             }
-            try {
-                if (get("/-/ready").status() == 200) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not listening yet
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("prometheus not ready after " + READY_TIMEOUT.toSeconds() + " s\n" + log());
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** The answer of a query: {@code status}, and {@code data} or {@code errorType}/{@code error}. */
-    record Answer(String expression, JsonNode body) {
-        boolean ok() {
-            return "success".equals(body.path("status").asText());
-        }
-
-        String error() {
-            return body.path("errorType").asText() + ": " + body.path("error").asText();
-        }
-
-        /** The result vector or matrix (empty when the expression matched nothing). */
-        JsonNode result() {
-            return body.path("data").path("result");
-        }
-
-        /** The value of the only sample of an instant vector; fails when there is not exactly one. */
-        double single() {
-            if (!ok() || result().size() != 1) {
-                throw new AssertionError("expected one sample from " + expression + ", got " + body);
-            }
-            return Double.parseDouble(result().get(0).path("value").get(1).asText());
-        }
-    }
-
-    /** An instant query at the current time ({@code /api/v1/query}). */
-    Answer query(String promql) throws Exception {
-        return new Answer(promql, api("/api/v1/query?query=" + encode(promql)));
+            return get("/-/ready").status() == 200;
+        }, READY_TIMEOUT, () -> "prometheus not ready\n" + log());
     }
 
     /**
-     * A range query ({@code /api/v1/query_range}) over {@code [start, end]} (Unix seconds) with
-     * {@code step} seconds between points.
+     * Waits until Prometheus has scraped its target once. It applies discovered targets only
+     * every 5 s, so the first scrape comes seconds after it is ready; a counter's increase
+     * before its first scrape is invisible to rate() and increase().
      */
-    Answer queryRange(String promql, double start, double end, double step) throws Exception {
-        return new Answer(promql, api("/api/v1/query_range?query=" + encode(promql) + "&start=" + start + "&end="
-                + end + "&step=" + step));
+    void awaitFirstScrape() throws InterruptedException {
+        Await.until(() -> query("up{job=\"" + JOB + "\"} == 1").path("data").path("result").size() == 1,
+                READY_TIMEOUT, () -> "prometheus has not scraped its target\n" + log());
     }
 
-    /** The scrape targets' state ({@code /api/v1/targets}): {@code data.activeTargets[]}. */
-    JsonNode targets() throws Exception {
-        return api("/api/v1/targets");
-    }
-
-    /** The loaded rule groups and each rule's health ({@code /api/v1/rules}). */
-    JsonNode rules() throws Exception {
-        return api("/api/v1/rules");
-    }
-
-    /** Waits until the exporter has been scraped successfully at least once ({@code up == 1}). */
-    void awaitUp(Duration timeout) throws Exception {
-        Await.until(() -> {
-            Answer up = query("up{job=\"" + JOB + "\"}");
-            return up.ok() && up.result().size() == 1 && up.single() == 1;
-        }, timeout, this::describeTargets);
-    }
-
-    /** The targets' state and the server's log, for failure messages. */
-    String describeTargets() {
-        try {
-            return targets().toString() + "\n" + log();
-        } catch (Exception e) {
-            return "targets unavailable: " + e + "\n" + log();
-        }
-    }
-
-    private JsonNode api(String pathAndQuery) throws Exception {
-        Scraper.Reply reply = get(pathAndQuery);
-        // The API answers 400 (bad_data) and 422 (execution) with a JSON body that says why.
-        if (!reply.contentType().startsWith("application/json")) {
-            throw new IOException("GET " + pathAndQuery + " answered " + reply.status() + ": " + reply.text());
-        }
-        return JSON.readTree(reply.body());
-    }
-
-    private Scraper.Reply get(String pathAndQuery) throws Exception {
-        return ns.call(() -> Scraper.request(HOST, port, pathAndQuery, "application/json"));
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    /** Where the API listens inside the namespace. */
+    /** Where the HTTP API listens on the namespace's loopback (for a {@link LoopbackRelay}). */
     int port() {
         return port;
     }
 
-    /** Everything the server logged so far. */
+    /** An HTTP answer: status code and body. */
+    record Response(int status, String body) {}
+
+    /** The answer of the query API to an instant query of {@code expr}, whatever its status. */
+    JsonNode query(String expr) throws Exception {
+        return api("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    }
+
+    /** A range query from {@code start} to now, one point every {@code step}. */
+    JsonNode queryRange(String expr, Instant start, Instant end, Duration step) throws Exception {
+        return api("/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
+                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond()
+                + "&step=" + step.toSeconds());
+    }
+
+    private JsonNode api(String pathAndQuery) throws Exception {
+        Response response = get(pathAndQuery);
+        // The API answers errors (a bad expression: 400) with a JSON body saying why.
+        return JSON.readTree(response.body());
+    }
+
+    /** GET from inside the namespace; HTTP/1.0, so the server closes after the body. */
+    Response get(String pathAndQuery) throws Exception {
+        return ns.call(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(HOST, port), HTTP_TIMEOUT_MS);
+                socket.setSoTimeout(HTTP_TIMEOUT_MS);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET " + pathAndQuery + " HTTP/1.0\r\nHost: " + HOST + ":" + port + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                socket.getInputStream().transferTo(all);
+                String text = all.toString(StandardCharsets.UTF_8);
+                int headerEnd = text.indexOf("\r\n\r\n");
+                if (headerEnd < 0) {
+                    throw new IOException("truncated HTTP response from prometheus: " + text);
+                }
+                int status = Integer.parseInt(text.substring(0, headerEnd).split(" ", 3)[1]);
+                return new Response(status, text.substring(headerEnd + 4));
+            }
+        });
+    }
+
+    /** Everything Prometheus logged so far, for failure messages. */
     String log() {
         try {
-            return "--- prometheus log (" + log + "):\n"
-                    + (Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "") + "---";
+            return "--- prometheus log:\n" + (Files.exists(log) ? Files.readString(log) : "") + "---";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL) and deletes its data. Never throws. */
+    /** Stops Prometheus (SIGTERM, then SIGKILL) and deletes its directory. Never throws. */
     @Override
     public void close() {
         try {
@@ -255,17 +204,15 @@ final class PrometheusServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             LIVE.remove(process);
-            delete(dir);
+            deleteRecursively(directory);
         }
     }
 
-    private static void delete(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         } catch (IOException e) {
-            // A leftover temporary directory is harmless; the test's outcome matters more.
+            // Best effort: a leftover temporary directory is not worth failing a test for.
         }
     }
 }

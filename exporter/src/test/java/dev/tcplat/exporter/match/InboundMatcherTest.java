@@ -36,8 +36,8 @@ class InboundMatcherTest {
         ack(50000, 7001, 31_050);
 
         assertThat(listener.outcomes).containsExactly(
-                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 50, 0),
-                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 30_000, 30_050));
+                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 443, 50, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 443, 30_000, 30_050));
         assertThat(matcher.pendingCount()).isZero();
     }
 
@@ -113,8 +113,8 @@ class InboundMatcherTest {
         ack(50000, 7001, 31_050);
 
         assertThat(listener.outcomes).containsExactly(
-                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 50, 0),
-                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 50000, 30_000, 30_050));
+                new Outcome("turnaround", Direction.INBOUND, 4, CLIENT_HI, 0, 443, 50, 0),
+                new Outcome("handshake", Direction.INBOUND, 4, CLIENT_HI, 0, 443, 30_000, 30_050));
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Keeps every outcome the matchers report, in order, for assertions. */
 public final class RecordingListener implements HandshakeListener {
-    /** One outcome: kind is "handshake", "turnaround", "retransmit", "synack-retransmit" or a failure label. */
+    /** One outcome (the port is the server port): kind is "handshake", "turnaround", "retransmit", "synack-retransmit" or a failure label. */
     public record Outcome(String kind, Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
             long nanos, long connectNanos) {}
 
