@@ -131,6 +131,11 @@ final class PrometheusServer implements AutoCloseable {
                 READY_TIMEOUT, () -> "prometheus has not scraped its target\n" + log());
     }
 
+    /** Where the HTTP API listens on the namespace's loopback (for a {@link LoopbackRelay}). */
+    int port() {
+        return port;
+    }
+
     /** An HTTP answer: status code and body. */
     record Response(int status, String body) {}
 
