@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.bpf;
 
+import dev.tcplat.exporter.Threads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -108,16 +109,6 @@ public final class Drainer implements AutoCloseable {
         if (thread == Thread.currentThread()) {
             return;
         }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
     }
 }

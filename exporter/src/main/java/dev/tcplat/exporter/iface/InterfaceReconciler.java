@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.iface;
 
+import dev.tcplat.exporter.Threads;
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.bpf.LinkWatch;
 import dev.tcplat.exporter.bpf.Probe;
@@ -231,17 +232,7 @@ public final class InterfaceReconciler implements AutoCloseable {
         closed = true;
         running = false;
         if (thread != null && thread != Thread.currentThread()) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(thread);
         }
         watch.close();
         for (Map.Entry<Integer, Attached> entry : new ArrayList<>(attached.entrySet())) {
