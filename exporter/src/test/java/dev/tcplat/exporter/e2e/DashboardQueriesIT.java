@@ -93,11 +93,13 @@ class DashboardQueriesIT {
                 "histograms:\n  native: " + nativeHistograms + "\n");
         Dashboard dashboard = Dashboard.load();
         List<AlertRules.Rule> rules = AlertRules.load();
+        // Each SYN to the lossy port is answered only when retransmitted: one SYN retransmit per connection.
+        SynPolicy lossy = SynPolicy.dropFirstThenSynAckAfter(HEALTHY_DELAY);
         SynPolicy byPort = syn -> switch (syn.dstPort()) {
             case HEALTHY_PORT -> new SynPolicy.Answer(SynPolicy.Kind.SYN_ACK, HEALTHY_DELAY);
             case SLOW_PORT -> new SynPolicy.Answer(SynPolicy.Kind.SYN_ACK, SLOW_DELAY);
             case REFUSING_PORT -> new SynPolicy.Answer(SynPolicy.Kind.RST, Duration.ZERO);
-            case LOSSY_PORT -> LOSSY.answer(syn);
+            case LOSSY_PORT -> lossy.answer(syn);
             default -> new SynPolicy.Answer(SynPolicy.Kind.IGNORE, Duration.ZERO);
         };
         try (NetworkNamespace ns = NetworkNamespace.create("dash");
@@ -182,9 +184,6 @@ class DashboardQueriesIT {
             healthy.get(30, TimeUnit.SECONDS);
         }
     }
-
-    /** Each SYN to the lossy port is answered only when retransmitted: one SYN retransmit per connection. */
-    private static final SynPolicy LOSSY = SynPolicy.dropFirstThenSynAckAfter(HEALTHY_DELAY);
 
     /**
      * Rounds of: slow completed handshakes, a refused and an unanswered one, and one that needs

@@ -7,7 +7,8 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the harness needs that Java has no API for: entering a network namespace,
- * opening a tun device, waiting on and moving packets through its fd, and the bpf(2) syscall.
+ * opening a tun device, waiting on and moving packets through its fd, the bpf(2) syscall, and
+ * real-time scheduling for the fake peers' threads.
  * Failures throw {@link LastErrorException} carrying errno.
  */
 interface Libc extends Library {
@@ -41,4 +42,10 @@ interface Libc extends Library {
     int poll(Pointer fds, long nfds, int timeoutMs) throws LastErrorException;
 
     long syscall(long number, long arg1, Pointer arg2, long arg3) throws LastErrorException;
+
+    /** sched_setscheduler(2) policy: first-in first-out real-time scheduling. */
+    int SCHED_FIFO = 1;
+
+    /** {@code param} points at a {@code struct sched_param} (int sched_priority); pid 0 is this thread. */
+    int sched_setscheduler(int pid, int policy, Pointer param) throws LastErrorException;
 }

@@ -29,6 +29,7 @@ final class PreciseScheduler implements AutoCloseable {
     }
 
     private void runLoop() {
+        RealtimeThread.raiseCurrent();
         while (running) {
             Task task;
             try {

@@ -171,6 +171,7 @@ final class TunPeer implements AutoCloseable {
     }
 
     private void readLoop() {
+        RealtimeThread.raiseCurrent();
         Libc libc = Libc.INSTANCE;
         byte[] packet = new byte[65536];
         Memory pollfd = new Memory(8);
