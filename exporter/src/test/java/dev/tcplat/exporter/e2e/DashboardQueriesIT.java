@@ -73,7 +73,7 @@ class DashboardQueriesIT {
             "alert TcplatPeerHandshakeRttAboveBaseline", "compares with one day earlier; this Prometheus has a minute of data",
             "alert TcplatRingBufferDrops", "no event is dropped: a few hundred events are far from filling the ring",
             "alert TcplatInterfaceNotAttached", "the exporter's one interface is attached",
-            "alert TcplatExporterDown", "the exporter is up",
+            "alert TcplatExporterDown", "the exporter is up (until the end, where it is stopped and checked)",
             "alert TcplatExporterAbsent", "the exporter is scraped");
 
     @TempDir
@@ -168,6 +168,14 @@ class DashboardQueriesIT {
                 assertThat(lint.output()).as("promtool check metrics reports no problem").isBlank();
 
                 plot(prometheus, start, values, form, nativeHistograms ? "native" : "classic");
+                drawDashboard(prometheus, dashboard, start, values, form, nativeHistograms ? "native" : "classic");
+
+                // Stopped, the exporter is what the down alert is for: its expression must find it.
+                String down = rules.stream().filter(r -> r.alert().equals("TcplatExporterDown")).findFirst()
+                        .orElseThrow().expr();
+                exporter.stop();
+                Await.until(() -> finite(prometheus.query(down)), Duration.ofSeconds(20),
+                        () -> "no data for " + down + " after the exporter stopped\n" + prometheus.log());
             } finally {
                 stop.set(true);
             }
@@ -269,6 +277,30 @@ class DashboardQueriesIT {
         Path png = ExporterProcess.jar().toAbsolutePath().getParent().resolve("dashboard-queries-" + name + ".png");
         SeriesPlot.write(png, charts);
         System.out.println("dashboard query plot: " + png);
+    }
+
+    /**
+     * The whole dashboard, every panel where its gridPos puts it, drawn from the data Prometheus
+     * returns for its queries over the test ({@link DashboardPicture}) to
+     * {@code target/dashboard-<name>.png}.
+     */
+    private static void drawDashboard(PrometheusServer prometheus, Dashboard dashboard, Instant start,
+            Map<String, String> values, UnaryOperator<String> form, String name) throws Exception {
+        Instant end = Instant.now();
+        Map<String, JsonNode> ranges = new LinkedHashMap<>();
+        Map<String, JsonNode> instant = new LinkedHashMap<>();
+        for (JsonNode panel : dashboard.panels()) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = form.apply(Dashboard.substitute(target.path("expr").asText(), values));
+                String key = DashboardPicture.key(panel, target);
+                ranges.put(key, prometheus.queryRange(expr, start, end, Duration.ofSeconds(1)).path("data").path("result"));
+                instant.put(key, prometheus.query(expr).path("data").path("result"));
+            }
+        }
+        Path png = ExporterProcess.jar().toAbsolutePath().getParent().resolve("dashboard-" + name + ".png");
+        DashboardPicture.draw(dashboard, ranges, instant, values, png);
+        assertThat(png).isNotEmptyFile();
+        System.out.println("dashboard picture: " + png);
     }
 
     private static List<SeriesPlot.Series> series(JsonNode answer, Instant start, String... labels) {
