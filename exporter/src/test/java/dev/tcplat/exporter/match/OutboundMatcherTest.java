@@ -184,9 +184,10 @@ class OutboundMatcherTest {
     @Test
     void fullTableKeepsWhatIsWaitingAndCountsTheRejectedSyn() {
         OutboundMatcher small = new OutboundMatcher(2, TIMEOUT, listener);
-        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
+        // port 2's SYN is the oldest, so it is the one evicted for port 3's
         small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
-        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, 0);
+        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 5);
+        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, 10);
 
         assertThat(small.pendingCount()).isEqualTo(2);
         assertThat(small.evictedTableFull()).isEqualTo(1);

@@ -2,7 +2,9 @@ package dev.tcplat.exporter.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -58,5 +60,185 @@ class PendingTableTest {
         assertThat(table.insert(4, 1, 0, 3, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
         assertThat(table.insert(4, 1, 0, 4, 2, 0, 80, 0, 0, false, 0)).isEqualTo(-1);
         assertThat(table.size()).isEqualTo(3);
+    }
+
+    /** What one entry should hold, kept beside the table by the test below. */
+    private static final class Expected {
+        final int family;
+        final long localHi;
+        final long localLo;
+        final long remoteHi;
+        final long remoteLo;
+        final int localPort;
+        final int remotePort;
+        int seq;
+        long firstSynNs;
+        long lastSynNs;
+        long prevSynNs;
+        int lastTsval;
+        int prevTsval;
+        boolean lastHasTs;
+        boolean prevHasTs;
+        int synCount;
+        int answerSeq;
+        long answerNs;
+        int answerCount;
+        boolean failed;
+
+        Expected(Random random, int i) {
+            family = random.nextBoolean() ? 4 : 6;
+            localHi = family == 6 ? random.nextLong() : 0;
+            localLo = random.nextLong();
+            remoteHi = family == 6 ? random.nextLong() : 0;
+            remoteLo = random.nextLong();
+            localPort = random.nextInt(65536);
+            remotePort = i & 0xffff;
+        }
+
+        int find(PendingTable table) {
+            return table.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        }
+
+        void start(int synSeq, long ns, boolean hasTs, int tsval) {
+            seq = synSeq;
+            firstSynNs = lastSynNs = prevSynNs = ns;
+            lastTsval = prevTsval = tsval;
+            lastHasTs = hasTs;
+            prevHasTs = false;
+            synCount = 1;
+            answerCount = 0;
+            failed = false;
+        }
+    }
+
+    @Test
+    void everyFieldSurvivesEntriesMovingAround() {
+        // Removals move the last entry into the hole and shift index slots back; each field is
+        // packed into shared words. A model of every field is checked against the table after
+        // every step, extreme values included (negative times and sequence numbers, all-ones words).
+        PendingTable table = new PendingTable(256);
+        List<Expected> model = new ArrayList<>();
+        Random random = new Random(7);
+        for (int step = 0; step < 12_000; step++) {
+            int op = random.nextInt(10);
+            if (op < 4 && model.size() < 256) {
+                Expected e = new Expected(random, step);
+                if (e.find(table) >= 0) {
+                    continue;
+                }
+                int seq = random.nextInt();
+                long ns = random.nextLong();
+                boolean hasTs = random.nextBoolean();
+                int tsval = random.nextInt();
+                assertThat(table.insert(e.family, e.localHi, e.localLo, e.localPort, e.remoteHi, e.remoteLo,
+                        e.remotePort, seq, ns, hasTs, tsval)).isNotNegative();
+                e.start(seq, ns, hasTs, tsval);
+                model.add(e);
+            } else if (!model.isEmpty()) {
+                Expected e = model.get(random.nextInt(model.size()));
+                int slot = e.find(table);
+                switch (op) {
+                    case 4 -> {
+                        long ns = random.nextLong();
+                        boolean hasTs = random.nextBoolean();
+                        int tsval = random.nextInt();
+                        table.retransmitted(slot, ns, hasTs, tsval);
+                        e.prevSynNs = e.lastSynNs;
+                        e.lastSynNs = ns;
+                        e.prevTsval = e.lastTsval;
+                        e.lastTsval = tsval;
+                        e.prevHasTs = e.lastHasTs;
+                        e.lastHasTs = hasTs;
+                        e.synCount++;
+                    }
+                    case 5 -> {
+                        int seq = random.nextInt();
+                        long ns = random.nextLong();
+                        table.answered(slot, seq, ns);
+                        e.answerSeq = seq;
+                        e.answerNs = ns;
+                        e.answerCount++;
+                    }
+                    case 6 -> {
+                        table.markFailed(slot);
+                        e.failed = true;
+                    }
+                    case 7 -> {
+                        int seq = random.nextInt();
+                        long ns = random.nextLong();
+                        boolean hasTs = random.nextBoolean();
+                        int tsval = random.nextInt();
+                        table.reset(slot, seq, ns, hasTs, tsval);
+                        e.start(seq, ns, hasTs, tsval);
+                    }
+                    default -> {
+                        table.remove(slot);
+                        model.remove(e);
+                    }
+                }
+            }
+            assertThat(table.size()).isEqualTo(model.size());
+            assertThat(table.failedCount()).isEqualTo((int) model.stream().filter(m -> m.failed).count());
+            if (step % 8 != 0) {
+                continue;
+            }
+            for (Expected e : model) {
+                int slot = e.find(table);
+                assertThat(slot).isNotNegative();
+                assertThat(table.family(slot)).isEqualTo(e.family);
+                assertThat(table.localHi(slot)).isEqualTo(e.localHi);
+                assertThat(table.localLo(slot)).isEqualTo(e.localLo);
+                assertThat(table.remoteHi(slot)).isEqualTo(e.remoteHi);
+                assertThat(table.remoteLo(slot)).isEqualTo(e.remoteLo);
+                assertThat(table.localPort(slot)).isEqualTo(e.localPort);
+                assertThat(table.remotePort(slot)).isEqualTo(e.remotePort);
+                assertThat(table.seq(slot)).isEqualTo(e.seq);
+                assertThat(table.firstSynNs(slot)).isEqualTo(e.firstSynNs);
+                assertThat(table.lastSynNs(slot)).isEqualTo(e.lastSynNs);
+                assertThat(table.prevSynNs(slot)).isEqualTo(e.prevSynNs);
+                assertThat(table.lastTsval(slot)).isEqualTo(e.lastTsval);
+                assertThat(table.prevTsval(slot)).isEqualTo(e.prevTsval);
+                assertThat(table.lastHasTs(slot)).isEqualTo(e.lastHasTs);
+                assertThat(table.prevHasTs(slot)).isEqualTo(e.prevHasTs);
+                assertThat(table.synCount(slot)).isEqualTo(Math.min(e.synCount, 65_535));
+                assertThat(table.answerCount(slot)).isEqualTo(Math.min(e.answerCount, 255));
+                if (e.answerCount > 0) {
+                    assertThat(table.answerSeq(slot)).isEqualTo(e.answerSeq);
+                    assertThat(table.answerNs(slot)).isEqualTo(e.answerNs);
+                }
+                assertThat(table.failed(slot)).isEqualTo(e.failed);
+            }
+        }
+    }
+
+    @Test
+    void countsSaturateInsteadOfWrappingToZero() {
+        PendingTable table = new PendingTable(1);
+        int slot = table.insert(4, 0, 1, 1, 0, 2, 2, 0, 0, false, 0);
+        for (int i = 0; i < 70_000; i++) {
+            table.retransmitted(slot, i, false, 0);
+            table.answered(slot, i, i);
+        }
+        assertThat(table.synCount(slot)).isEqualTo(65_535);
+        assertThat(table.answerCount(slot)).isEqualTo(255);
+        assertThat(table.localPort(slot)).isEqualTo(1);
+        assertThat(table.remotePort(slot)).isEqualTo(2);
+        assertThat(table.family(slot)).isEqualTo(4);
+    }
+
+    @Test
+    void sweepVisitsEveryEntryOnceWhileRemovalsMoveThem() {
+        PendingTable table = new PendingTable(1000);
+        for (int port = 0; port < 1000; port++) {
+            table.insert(4, 0, 1, port, 0, 2, 80, port, port, false, 0);
+        }
+        Map<Integer, Integer> visits = new HashMap<>();
+        table.sweep((t, slot) -> {
+            visits.merge(t.localPort(slot), 1, Integer::sum);
+            return t.localPort(slot) % 3 != 0;
+        });
+        assertThat(visits).hasSize(1000);
+        assertThat(visits.values()).containsOnly(1);
+        assertThat(table.size()).isEqualTo(334);
     }
 }
