@@ -19,10 +19,10 @@ import java.util.List;
  * Which {@code peer} value an address gets, within a budget, is {@link PeerLabelSets}' business.
  *
  * <p>Histograms are classic only and without exemplars unless native histograms are configured:
- * client_java's builder otherwise keeps a native histogram next to the classic one, whose sparse
- * buckets box an Integer per observation, and an exemplar sampler that schedules a task; together
- * about 8x the cost of the classic observation and 33 bytes of garbage per handshake
- * (BENCHMARKS.md, item 5). That is why native histograms are off by default.
+ * client_java's native histogram boxes an Integer per observation in its sparse buckets, about 8x
+ * the cost of the classic observation and 33 bytes of garbage per handshake (BENCHMARKS.md,
+ * item 5). That is why native histograms are off by default, and classic ones are
+ * {@link SingleWriterHistogram}s, since only the drain thread observes.
  *
  * <p>Each label set's data points are created once and kept with it, so the hot path neither
  * formats an address nor looks label values up: one group scan, one hash lookup with a reused key
@@ -30,9 +30,9 @@ import java.util.List;
  */
 public final class PeerMetrics implements HandshakeListener {
     private final boolean portLabel;
-    private final Histogram rtt;
-    private final Histogram connect;
-    private final Histogram synToSynAck;
+    private final HistogramFamily rtt;
+    private final HistogramFamily connect;
+    private final HistogramFamily synToSynAck;
     private final Counter synRetransmits;
     private final Counter synAckRetransmits;
     private final Counter failures;
@@ -43,19 +43,18 @@ public final class PeerMetrics implements HandshakeListener {
         portLabel = config.portLabel();
         double[] rttBuckets = config.rttBuckets().stream().mapToDouble(Double::doubleValue).toArray();
         double[] connectBuckets = MetricsConfig.CONNECT_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray();
-        rtt = histogram(config, MetricNames.HANDSHAKE_RTT_SECONDS, rttBuckets, true)
-                .help("Network round trip of the TCP handshake per remote peer, kernel timestamps on the watched"
+        rtt = histogram(registry, config, MetricNames.HANDSHAKE_RTT_SECONDS,
+                "Network round trip of the TCP handshake per remote peer, kernel timestamps on the watched"
                         + " interface: outbound SYN out to SYN-ACK in, inbound SYN-ACK out to ACK in"
-                        + " (retransmission waits excluded).")
-                .register(registry);
-        connect = histogram(config, MetricNames.CONNECT_DURATION_SECONDS, connectBuckets, true)
-                .help("Time from the first SYN to the handshake's answer (SYN-ACK outbound, ACK inbound) per"
-                        + " remote peer: what the connecting side waited, SYN retransmission timeouts included.")
-                .register(registry);
-        synToSynAck = histogram(config, MetricNames.SYN_TO_SYNACK_SECONDS, rttBuckets, false)
-                .help("This host's own turnaround for inbound handshakes: client's SYN in to this host's SYN-ACK"
-                        + " out, per remote peer. Not network latency: stack, accept queue and SYN cookie time.")
-                .register(registry);
+                        + " (retransmission waits excluded).", rttBuckets, true);
+        connect = histogram(registry, config, MetricNames.CONNECT_DURATION_SECONDS,
+                "Time from the first SYN to the handshake's answer (SYN-ACK outbound, ACK inbound) per"
+                        + " remote peer: what the connecting side waited, SYN retransmission timeouts included.",
+                connectBuckets, true);
+        synToSynAck = histogram(registry, config, MetricNames.SYN_TO_SYNACK_SECONDS,
+                "This host's own turnaround for inbound handshakes: client's SYN in to this host's SYN-ACK"
+                        + " out, per remote peer. Not network latency: stack, accept queue and SYN cookie time.",
+                rttBuckets, false);
         synRetransmits = Counter.builder()
                 .name(MetricNames.SYN_RETRANSMITS)
                 .help("SYNs sent again for a handshake still waiting for its answer, per remote peer"
@@ -83,13 +82,35 @@ public final class PeerMetrics implements HandshakeListener {
         inbound = new PeerLabelSets<>(config, factory(Direction.INBOUND), nowNs);
     }
 
-    private Histogram.Builder histogram(MetricsConfig config, String name, double[] buckets, boolean withDirection) {
-        Histogram.Builder builder = Histogram.builder()
+    /**
+     * Classic-only histograms are written by the drain thread alone, so they use the single-writer
+     * histogram; native histograms need client_java's.
+     */
+    private HistogramFamily histogram(PrometheusRegistry registry, MetricsConfig config, String name, String help,
+            double[] buckets, boolean withDirection) {
+        if (!config.nativeHistograms()) {
+            SingleWriterHistogram histogram = new SingleWriterHistogram(name, help, labelNames(withDirection), buckets);
+            registry.register(histogram);
+            return histogram;
+        }
+        Histogram histogram = Histogram.builder()
                 .name(name)
+                .help(help)
                 .labelNames(labelNames(withDirection))
                 .classicUpperBounds(buckets)
-                .withoutExemplars();
-        return config.nativeHistograms() ? builder : builder.classicOnly();
+                .withoutExemplars()
+                .register(registry);
+        return new HistogramFamily() {
+            @Override
+            public DistributionDataPoint labelValues(String... values) {
+                return histogram.labelValues(values);
+            }
+
+            @Override
+            public void remove(String... values) {
+                histogram.remove(values);
+            }
+        };
     }
 
     private String[] labelNames(boolean withDirection) {
