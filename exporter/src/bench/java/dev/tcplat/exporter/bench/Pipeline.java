@@ -23,16 +23,17 @@ final class Pipeline {
     static final MetricsConfig EVERY_PEER = new MetricsConfig(List.of(), 1_000_000, 0, 24, 48,
             Duration.ofHours(1), false, List.of(), 0, MetricsConfig.DEFAULT_RTT_BUCKETS, false);
 
-    final PeerMetrics peerMetrics = new PeerMetrics(registry, EVERY_PEER, System.nanoTime());
+    final PeerMetrics peerMetrics;
     final OutboundMatcher outbound;
     final InboundMatcher inbound;
     final EventDecoder decoder;
 
     Pipeline() {
-        this(DEFAULT_CAPACITY);
+        this(DEFAULT_CAPACITY, EVERY_PEER);
     }
 
-    Pipeline(int capacity) {
+    Pipeline(int capacity, MetricsConfig metrics) {
+        peerMetrics = new PeerMetrics(registry, metrics, System.nanoTime());
         outbound = new OutboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics);
         inbound = new InboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics,
                 (family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) -> { });

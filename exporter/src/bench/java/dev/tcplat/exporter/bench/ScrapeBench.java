@@ -1,6 +1,7 @@
 package dev.tcplat.exporter.bench;
 
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.web.MetricsServer;
 import dev.tcplat.exporter.web.WebConfig;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * /metrics with 10 000 peers' series: scrape time and size in the text and protobuf formats, and
+ * /metrics with 10 000 peers, each with its own series and then under the default label budget: scrape time and size in the text and protobuf formats, and
  * how much event ingest (decode, match, observe on the drain thread) keeps while another thread
  * scrapes (text, gzip, as Prometheus asks) once a second and back to back, against ingest alone.
  *
@@ -33,7 +34,14 @@ public final class ScrapeBench {
         boolean quick = Arrays.asList(args).contains("--quick");
         int peers = quick ? QUICK_PEERS : PEERS;
         System.out.printf("scrape.peers %d%n", peers);
-        Pipeline pipeline = new Pipeline();
+        // every peer its own label set (the budget lifted), then the default budget, which folds
+        // all but 250 addresses a direction into prefixes and "other"
+        run("every_peer", Pipeline.EVERY_PEER, peers, quick);
+        run("default_budget", MetricsConfig.DEFAULTS, peers, quick);
+    }
+
+    private static void run(String variant, MetricsConfig metrics, int peers, boolean quick) throws Exception {
+        Pipeline pipeline = new Pipeline(Pipeline.DEFAULT_CAPACITY, metrics);
         for (int p = 0; p < peers; p++) {
             long hi = (0x0a000000L | p) << 32;
             pipeline.peerMetrics.onHandshake(Direction.OUTBOUND, 4, hi, 0, 443, 250_000, 250_000);
@@ -58,7 +66,7 @@ public final class ScrapeBench {
                         size = scrape(client, uri, format, gzip);
                         ms[i] = (System.nanoTime() - start) / 1e6;
                     }
-                    System.out.printf("scrape.%s%s ms %.1f bytes %d%n", name, gzip ? "_gzip" : "",
+                    System.out.printf("scrape.%s.%s%s ms %.1f bytes %d%n", variant, name, gzip ? "_gzip" : "",
                             DrainBench.median(ms), size);
                 }
             }
@@ -87,14 +95,15 @@ public final class ScrapeBench {
                 }
             }
             double alone = DrainBench.median(rates[0]);
-            System.out.printf("scrape.ingest_rounds %d of %.0f s%n", rounds, seconds);
-            System.out.printf("scrape.ingest_alone_events_per_s %.0f%n", alone);
+            System.out.printf("scrape.%s.ingest_rounds %d of %.0f s%n", variant, rounds, seconds);
+            System.out.printf("scrape.%s.ingest_alone_events_per_s %.0f%n", variant, alone);
             for (int k = 1; k < intervalsMs.length; k++) {
                 String how = intervalsMs[k] == 0 ? "back_to_back" : "every_" + intervalsMs[k] + "ms";
                 double scraped = DrainBench.median(rates[k]);
-                System.out.printf("scrape.ingest_scraped_%s_events_per_s %.0f (%d text+gzip scrapes in all)%n", how,
+                System.out.printf("scrape.%s.ingest_scraped_%s_events_per_s %.0f (%d text+gzip scrapes in all)%n",
+                        variant, how,
                         scraped, scrapesDone[k]);
-                System.out.printf("scrape.ingest_ratio_%s %.2f   (target >= 0.8)%n", how, scraped / alone);
+                System.out.printf("scrape.%s.ingest_ratio_%s %.2f   (target >= 0.8)%n", variant, how, scraped / alone);
             }
         }
     }
