@@ -70,6 +70,8 @@ public final class PendingTable {
     private final long seed = ThreadLocalRandom.current().nextLong();
     private volatile int size;
     private int failedCount;
+    /** The index slot of the last entry {@link #find} returned: a find is usually followed by a remove. */
+    private int lastFoundIndexSlot;
 
     public PendingTable(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
@@ -106,6 +108,7 @@ public final class PendingTable {
                 if ((entries[b + HEAD] & HEAD_KEY_BITS) == key && entries[b + LOCAL_LO] == lLo
                         && entries[b + REMOTE_LO] == rLo && entries[b + LOCAL_HI] == lHi
                         && entries[b + REMOTE_HI] == rHi) {
+                    lastFoundIndexSlot = s;
                     return slot;
                 }
             }
@@ -399,6 +402,9 @@ public final class PendingTable {
     /** The index slot that refers to the entry in {@code slot}. */
     private int indexSlotOf(int slot) {
         int ref = slot + 1;
+        if ((index[lastFoundIndexSlot] & POSITION_MASK) == ref) {
+            return lastFoundIndexSlot;  // only one index slot can refer to an entry
+        }
         for (int s = entryHash(slot) & mask; ; s = (s + 1) & mask) {
             if ((index[s] & POSITION_MASK) == ref) {
                 return s;
