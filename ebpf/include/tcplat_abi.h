@@ -98,15 +98,17 @@ _Static_assert(sizeof(struct tcplat_flow_key) == 40, "struct tcplat_flow_key lay
 /* Slots of the ACK pre-filter; a power of two. */
 #define TCPLAT_ACK_SLOTS 16384
 
-/* The ACK-number slot a handshake whose SYN-ACK had sequence number seq
- * waits in: its ACK acknowledges seq + 1 (RFC 9293 section 3.4). ISNs are
- * random (RFC 6528), so the low bits are already a good hash. */
+/* The pre-filter slot of an ACK number. A handshake whose SYN-ACK had
+ * sequence number seq waits in TCPLAT_ACK_SLOT(seq + 1): its ACK acknowledges
+ * seq + 1 (RFC 9293 section 3.4). ISNs are random (RFC 6528), so the low bits
+ * are already a good hash. */
 #define TCPLAT_ACK_SLOT(ack) ((ack) & (TCPLAT_ACK_SLOTS - 1))
 
 /*
  * The program's .bss: what ingress ACKs read before they may look at the
- * synacks map. Only the program writes it; tests and the benchmark read it
- * back, at these offsets.
+ * synacks map. Only the program keeps it; tests and the benchmark read it
+ * back (and reset it) at these offsets, which the tests' ProgramGlobals
+ * mirrors.
  */
 struct tcplat_waiting {
 	/* 0: entries in synacks. While zero no ingress ACK looks further:
