@@ -202,15 +202,17 @@ static __always_inline int parse_ip6hdr(struct hdr_cursor *c)
 	return nexthdr;
 }
 
-/* Returns the TCP flags byte. Only the fixed header is checked: the fast
- * path needs nothing more, and the SYN path validates doff before it reads
- * options (see emit_handshake()). */
-static __always_inline int parse_tcphdr(const struct hdr_cursor *c)
+/* Returns the TCP flags byte, and in *thp the header, for the fast path's
+ * reads of its fixed fields. Only the fixed header is checked: the fast path
+ * needs nothing more, and the SYN path validates doff before it reads options
+ * (see emit_handshake()). */
+static __always_inline int parse_tcphdr(const struct hdr_cursor *c, struct tcphdr **thp)
 {
 	struct tcphdr *th = cursor_pos(c);
 
 	if (!in_packet(c, th, sizeof(*th)))
 		return -1;
+	*thp = th;
 	return ((__u8 *)th)[13];
 }
 

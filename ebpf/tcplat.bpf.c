@@ -8,14 +8,19 @@
  * is TCX_NEXT under TCX and "continue with the next filter" under clsact.
  * Only handshake packets produce an event: SYN, SYN-ACK, a RST refusing a
  * SYN, and the ingress ACK completing a handshake this host answered. All
- * other traffic costs the header parse and nothing more, plus one hash lookup
- * per ingress ACK while answered handshakes wait for their ACK.
+ * other traffic costs the header parse and nothing more; an ingress ACK
+ * whose number could complete a waiting handshake (synacks.bpf.h) adds one
+ * hash lookup.
+ *
+ * A fifth program, tcplat_forget, is not attached: userspace runs it to give
+ * up on a handshake.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <asm-generic/errno-base.h>
 #include "tcplat_abi.h"
 #include "parsing.bpf.h"
+#include "synacks.bpf.h"
 
 /* Replaced by the shim with the configured size before load. */
 #define EVENTS_DEFAULT_BYTES (256 * 1024)
@@ -31,22 +36,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
-
-/* Handshakes this host answered (egress SYN-ACK), waiting for the client's
- * ACK. Userspace deletes entries whose ACK never came (tcplat_forget_synack),
- * so the map holds live handshakes only; a full map is counted. */
-#define SYNACKS_DEFAULT_ENTRIES 65536
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SYNACKS_DEFAULT_ENTRIES);
-	__type(key, struct tcplat_flow_key);
-	__type(value, __u32);
-} synacks SEC(".maps");
-
-/* Entries in synacks. While zero, ingress ACKs skip the lookup: an idle
- * server pays nothing for inbound measurement. */
-__u64 synacks_waiting = 0;
 
 static __always_inline void count(__u32 idx)
 {
@@ -80,23 +69,6 @@ static __always_inline void flow_key(struct tcplat_flow_key *key, const struct i
 	key->remote_port = bpf_ntohs(egress ? th->dest : th->source);
 }
 
-/* An egress SYN-ACK: wait for the client's ACK. A retransmitted SYN-ACK
- * finds its entry already there; a reused tuple gets the new sequence.
- * Returns false when the map is full: that handshake's ACK will go unseen. */
-static __always_inline bool remember_synack(const struct tcplat_flow_key *key, __u32 seq)
-{
-	long err = bpf_map_update_elem(&synacks, key, &seq, BPF_NOEXIST);
-
-	if (err == 0) {
-		__sync_fetch_and_add(&synacks_waiting, 1);
-		return true;
-	}
-	if (err == -EEXIST && bpf_map_update_elem(&synacks, key, &seq, BPF_EXIST) == 0)
-		return true;
-	count(TCPLAT_CNT_SYNACK_TABLE_FULL);
-	return false;
-}
-
 /*
  * The handshake path, for SYN, SYN-ACK, RST and (while SYN-ACKs wait) ingress ACK only. A global (non-static,
  * noinline) function is verified once, on its own, with its arguments as
@@ -118,8 +90,8 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	struct tcphdr *th;
 	__u32 tsval = 0, tsecr = 0, hdrlen;
 	struct tcplat_flow_key key;
-	__u32 *synack_seq;
 	__u8 flags, kind, ev_flags = 0;
+	int err;
 
 	/* masks rather than range checks, which clang merges into one compare
 	 * the verifier cannot follow */
@@ -147,11 +119,8 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	flow_key(&key, iph, ip6h, th, direction == TCPLAT_DIR_EGRESS);
 	if (!(flags & (TCP_FL_SYN | TCP_FL_RST))) {
 		/* an ingress ACK: does it complete a handshake we answered? */
-		synack_seq = bpf_map_lookup_elem(&synacks, &key);
-		if (!synack_seq || bpf_ntohl(th->ack_seq) != *synack_seq + 1)
+		if (!synack_complete(&key, bpf_ntohl(th->ack_seq)))
 			return -1;
-		if (bpf_map_delete_elem(&synacks, &key) == 0)
-			__sync_fetch_and_sub(&synacks_waiting, 1);
 		kind = TCPLAT_EV_ACK;
 	} else if (flags & TCP_FL_RST) {
 		/* A RST refusing a SYN has SEQ 0 and acknowledges the SYN (RFC 9293
@@ -176,9 +145,13 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	/* Only a SYN-ACK userspace will hear of may wait for its ACK: otherwise
 	 * nobody would ever forget the entry. Remembering it after the reserve
 	 * also puts the ACK's event behind the SYN-ACK's in the ring. */
-	if (kind == TCPLAT_EV_SYNACK && direction == TCPLAT_DIR_EGRESS &&
-	    !remember_synack(&key, bpf_ntohl(th->seq)))
-		ev_flags |= TCPLAT_F_ACK_UNTRACKED;
+	if (kind == TCPLAT_EV_SYNACK && direction == TCPLAT_DIR_EGRESS) {
+		err = synack_remember(&key, bpf_ntohl(th->seq));
+		if (err)
+			ev_flags |= TCPLAT_F_ACK_UNTRACKED;
+		if (err == -ENOSPC)
+			count(TCPLAT_CNT_SYNACK_TABLE_FULL);
+	}
 
 	/* ring memory is not zeroed: every byte of the event is written */
 	e->ts_ns = now;
@@ -218,6 +191,7 @@ static __always_inline int handle(struct __sk_buff *skb, const bool l3, const __
 		.data = (void *)(long)skb->data,
 		.data_end = (void *)(long)skb->data_end,
 	};
+	struct tcphdr *th;
 	__u32 l3_off, l4_off;
 	int version, proto, flags;
 
@@ -243,13 +217,14 @@ static __always_inline int handle(struct __sk_buff *skb, const bool l3, const __
 		return TC_ACT_UNSPEC;
 
 	l4_off = c.off;
-	flags = parse_tcphdr(&c);
+	flags = parse_tcphdr(&c, &th);
 	if (flags < 0)
 		return TC_ACT_UNSPEC;
 	/* the common case, one test: neither SYN nor RST */
 	if (!(flags & (TCP_FL_SYN | TCP_FL_RST))) {
+		/* the gate spares an idle server even the ACK number's read */
 		if (direction == TCPLAT_DIR_INGRESS && (flags & (TCP_FL_ACK | TCP_FL_FIN)) == TCP_FL_ACK &&
-		    *(volatile __u64 *)&synacks_waiting)
+		    *(volatile __u64 *)&waiting.synacks && ack_may_complete(bpf_ntohl(th->ack_seq)))
 			emit_handshake(skb, l3_off, l4_off, version, direction);
 		return TC_ACT_UNSPEC;
 	}
@@ -286,6 +261,17 @@ SEC("tc")
 int tcplat_egress_l3(struct __sk_buff *skb)
 {
 	return handle(skb, true, TCPLAT_DIR_EGRESS);
+}
+
+/* Run by userspace (BPF_PROG_TEST_RUN, the flow key as context) when a
+ * handshake's ACK never came; returns 1 if it removed the entry. */
+SEC("syscall")
+int tcplat_forget(struct tcplat_flow_key *ctx)
+{
+	struct tcplat_flow_key key;
+
+	__builtin_memcpy(&key, ctx, sizeof(key));
+	return synack_forget(&key);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -80,7 +80,9 @@ struct tcplat_event {
 /*
  * Key of the synacks map: a SYN-ACK this host sent, as seen from this host,
  * waiting for the client's ACK. The value is the SYN-ACK's sequence number
- * (host order). Ports are host order, addresses wire bytes as in the event.
+ * (host order) in the low 32 bits of a __u64 whose bit 32 says the entry is
+ * still live (synacks.bpf.h). Ports are host order, addresses wire bytes as in
+ * the event.
  */
 struct tcplat_flow_key {
 	__u8 local[16];     /*  0 */
@@ -92,6 +94,33 @@ struct tcplat_flow_key {
 };
 
 _Static_assert(sizeof(struct tcplat_flow_key) == 40, "struct tcplat_flow_key layout changed");
+
+/* Slots of the ACK pre-filter; a power of two. */
+#define TCPLAT_ACK_SLOTS 16384
+
+/* The pre-filter slot of an ACK number. A handshake whose SYN-ACK had
+ * sequence number seq waits in TCPLAT_ACK_SLOT(seq + 1): its ACK acknowledges
+ * seq + 1 (RFC 9293 section 3.4). ISNs are random (RFC 6528), so the low bits
+ * are already a good hash. */
+#define TCPLAT_ACK_SLOT(ack) ((ack) & (TCPLAT_ACK_SLOTS - 1))
+
+/*
+ * The program's .bss: what ingress ACKs read before they may look at the
+ * synacks map. Only the program keeps it; tests and the benchmark read it
+ * back (and reset it) at these offsets, which the tests' ProgramGlobals
+ * mirrors.
+ */
+struct tcplat_waiting {
+	/* 0: entries in synacks. While zero no ingress ACK looks further:
+	 * an idle server pays nothing for inbound measurement. */
+	__u64 synacks;
+	/* 8: per slot, the waiting entries whose ACK falls into it. An
+	 * ingress ACK whose slot is zero cannot complete a waiting handshake
+	 * and skips the map lookup. May read too high, never too low. */
+	__u32 ack_slots[TCPLAT_ACK_SLOTS];
+};
+
+_Static_assert(sizeof(struct tcplat_waiting) == 8 + 4 * TCPLAT_ACK_SLOTS, "struct tcplat_waiting layout changed");
 
 _Static_assert(sizeof(struct tcplat_event) == TCPLAT_EVENT_SIZE,
 	       "struct tcplat_event layout changed: bump TCPLAT_ABI_VERSION and EventLayout.java");

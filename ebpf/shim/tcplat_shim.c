@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,11 +80,8 @@ struct attachment {
 struct tcplat {
 	struct bpf_object *obj;
 	struct bpf_program *progs[PROG_COUNT];
+	struct bpf_program *forget;  /* run, never attached: see tcplat_forget_synack() */
 	int counters_fd;
-	int synacks_fd;
-	/* the program's synacks_waiting: its .bss, mmap()ed (bss_bytes long) */
-	__u64 *synacks_waiting;
-	size_t bss_bytes;
 	struct ring_buffer *rb;
 
 	/* Drain state, touched only by the polling thread. */
@@ -224,7 +220,7 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tcplat");
 	long page = sysconf(_SC_PAGESIZE);
-	struct bpf_map *events, *counters, *synacks, *map;
+	struct bpf_map *events, *counters;
 	struct tcplat *t;
 	unsigned int i;
 	int err;
@@ -257,10 +253,14 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 			goto err_close;
 		}
 	}
+	t->forget = bpf_object__find_program_by_name(t->obj, "tcplat_forget");
+	if (!t->forget) {
+		err = fail(-ENOENT, "the BPF object has no program tcplat_forget: the object and libtcplat.so come from different builds");
+		goto err_close;
+	}
 	events = bpf_object__find_map_by_name(t->obj, "events");
 	counters = bpf_object__find_map_by_name(t->obj, "counters");
-	synacks = bpf_object__find_map_by_name(t->obj, "synacks");
-	if (!events || !counters || !synacks) {
+	if (!events || !counters) {
 		err = fail(-ENOENT, "the BPF object lacks the events or counters map: the object and libtcplat.so come from different builds");
 		goto err_close;
 	}
@@ -285,27 +285,6 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 		goto err_close;
 	}
 	t->counters_fd = bpf_map__fd(counters);
-	t->synacks_fd = bpf_map__fd(synacks);
-	/* Mapped here rather than through bpf_map__initial_value(): libbpf 1.1
-	 * leaves that pointing at its own copy of .bss after a plain load (only
-	 * skeletons get the kernel's memory), so a decrement there would never
-	 * reach the program and its idle gate would stay open. */
-	bpf_object__for_each_map(map, t->obj) {
-		const char *name = bpf_map__name(map);
-		size_t len = strlen(name);
-		void *mem;
-
-		if (len < 4 || strcmp(name + len - 4, ".bss"))
-			continue;
-		t->bss_bytes = (bpf_map__value_size(map) + page - 1) / page * page;
-		mem = mmap(NULL, t->bss_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
-		if (mem != MAP_FAILED)
-			t->synacks_waiting = mem;
-	}
-	if (!t->synacks_waiting) {
-		err = fail(-ENOENT, "the BPF object's .bss is not memory-mapped: the kernel lacks BPF_F_MMAPABLE (Linux 5.5+)");
-		goto err_close;
-	}
 
 	t->rb = ring_buffer__new(bpf_map__fd(events), on_record, t, NULL);
 	if (!t->rb) {
@@ -317,8 +296,6 @@ API int tcplat_open(const void *obj, size_t obj_len, uint32_t ring_bytes, struct
 	return 0;
 
 err_close:
-	if (t->synacks_waiting)
-		munmap(t->synacks_waiting, t->bss_bytes);
 	bpf_object__close(t->obj);
 err_free:
 	free(t);
@@ -642,6 +619,8 @@ API int tcplat_forget_synack(struct tcplat *t, int family, const void *local, co
 			     int local_port, int remote_port)
 {
 	struct tcplat_flow_key key;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &key, .ctx_size_in = sizeof(key));
+	int err;
 
 	if (!t || !local || !remote || (family != 4 && family != 6))
 		return fail(-EINVAL, "tcplat_forget_synack: needs a handle, family 4 or 6 and both addresses");
@@ -651,14 +630,14 @@ API int tcplat_forget_synack(struct tcplat *t, int family, const void *local, co
 	key.local_port = local_port;
 	key.remote_port = remote_port;
 	key.family = family;
-	if (bpf_map_delete_elem(t->synacks_fd, &key)) {
-		if (errno == ENOENT)
-			return 0;  /* its ACK came after all, or the kernel never stored it */
-		return fail(-errno, "deleting a synacks entry failed (%s)", strerror(errno));
-	}
-	/* the same counter the program updates with atomic adds */
-	__atomic_fetch_sub(t->synacks_waiting, 1, __ATOMIC_RELAXED);
-	return 1;
+	/* Not a plain map delete: the entry's ACK-number slot must be released
+	 * by exactly the party that removes it, which takes an atomic
+	 * compare-and-swap on the value (see synacks.bpf.h). Returns 0 when its
+	 * ACK came after all, or the kernel never stored it. */
+	err = bpf_prog_test_run_opts(bpf_program__fd(t->forget), &opts);
+	if (err)
+		return fail(err, "running tcplat_forget to drop a synacks entry failed (%s)", strerror(-err));
+	return (int)opts.retval;
 }
 
 API int64_t tcplat_counter(struct tcplat *t, int idx)
@@ -733,7 +712,6 @@ API void tcplat_close(struct tcplat *t)
 		if (t->att[i].ifindex)
 			detach(&t->att[i]);
 	ring_buffer__free(t->rb);
-	munmap(t->synacks_waiting, t->bss_bytes);
 	bpf_object__close(t->obj);
 	free(t);
 }

@@ -57,9 +57,10 @@ int tcplat_detach(struct tcplat *t, int ifindex);
  * number of records copied (0 on timeout or EINTR) or -errno. */
 int tcplat_poll(struct tcplat *t, void *buf, int max_events, int timeout_ms);
 
-/* Deletes the synacks entry (struct tcplat_flow_key fields) of a handshake
- * this host answered whose ACK never came. Returns 1 if there was one, 0 if
- * not, or -errno. local and remote point to 16 bytes each. */
+/* Removes the synacks entry (struct tcplat_flow_key fields) of a handshake
+ * this host answered whose ACK never came, by running the object's
+ * tcplat_forget program. Returns 1 if there was one, 0 if not, or -errno.
+ * local and remote point to 16 bytes each. */
 int tcplat_forget_synack(struct tcplat *t, int family, const void *local, const void *remote,
 			 int local_port, int remote_port);
 

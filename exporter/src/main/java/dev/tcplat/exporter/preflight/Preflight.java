@@ -20,7 +20,7 @@ import java.util.Optional;
  * line naming the problem and its fix, with nothing attached:
  *
  * <ol>
- *   <li>the kernel is new enough for BPF ring buffers (5.8);</li>
+ *   <li>the kernel is new enough for the BPF programs (5.14);</li>
  *   <li>the process holds CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or is root);</li>
  *   <li>the native shim loads and speaks this build's event ABI;</li>
  *   <li>every interface named exactly exists;</li>
@@ -33,9 +33,12 @@ import java.util.Optional;
  * probe falls back to legacy clsact and says so once.
  */
 public final class Preflight {
-    /** BPF_MAP_TYPE_RINGBUF arrived in Linux 5.8. */
+    /**
+     * BPF_PROG_TYPE_SYSCALL, the program userspace runs to forget a handshake, arrived in Linux 5.14;
+     * ring buffers (5.8) and BPF compare-and-swap (5.12) came before it.
+     */
     static final int MIN_MAJOR = 5;
-    static final int MIN_MINOR = 8;
+    static final int MIN_MINOR = 14;
 
     private Preflight() {}
 
@@ -54,7 +57,7 @@ public final class Preflight {
     static void checkKernel(String osRelease) throws PreflightException {
         KernelRelease release = KernelRelease.parse(osRelease);
         if (!release.atLeast(MIN_MAJOR, MIN_MINOR)) {
-            throw new PreflightException("kernel " + release.text() + " is too old: BPF ring buffers need Linux "
+            throw new PreflightException("kernel " + release.text() + " is too old: the BPF programs need Linux "
                     + MIN_MAJOR + "." + MIN_MINOR + " or newer; upgrade the kernel");
         }
     }

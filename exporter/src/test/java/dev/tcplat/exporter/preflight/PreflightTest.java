@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 /** Each preflight message: one line, naming the problem and the fix. */
 class PreflightTest {
     @Test
-    void kernelsWithoutRingBuffersAreRefused() throws Exception {
+    void kernelsBefore514AreRefused() throws Exception {
         assertThatThrownBy(() -> Preflight.checkKernel("5.4.0-150-generic\n"))
-                .hasMessage("kernel 5.4.0-150-generic is too old: BPF ring buffers need Linux 5.8 or newer;"
+                .hasMessage("kernel 5.4.0-150-generic is too old: the BPF programs need Linux 5.14 or newer;"
                         + " upgrade the kernel");
-        Preflight.checkKernel("5.8.0");
+        assertThatThrownBy(() -> Preflight.checkKernel("5.13.19")).hasMessageContaining("5.14 or newer");
+        Preflight.checkKernel("5.14.0");
         Preflight.checkKernel("6.1.0-18-amd64");
         assertThat(KernelRelease.parse("6.18.44-fc-v669").atLeast(5, 8)).isTrue();
         assertThat(KernelRelease.parse("4.19.0").atLeast(5, 8)).isFalse();
