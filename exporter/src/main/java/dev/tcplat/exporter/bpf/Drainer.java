@@ -4,6 +4,7 @@ import dev.tcplat.exporter.Threads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -23,6 +24,14 @@ public final class Drainer implements AutoCloseable {
     /** Records per native call: one JNA downcall per batch instead of per event. */
     public static final int BATCH = 256;
     private static final int WAIT_MS = 100;
+    /**
+     * After a batch that emptied the ring, let events gather this long before reading again.
+     * Reading at once would make a downcall, and a wake-up, for every few events at high rates;
+     * waiting 1 ms keeps batches full from about 256 000 events/s up, while the ring's default
+     * 8 MiB hold over 20 ms of events at 5 M/s. Latency is measured with kernel timestamps, so
+     * the wait only delays when /metrics shows a handshake, by at most a millisecond.
+     */
+    private static final long GATHER_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long EXPIRE_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
 
     private final EventSource source;
@@ -74,6 +83,9 @@ public final class Drainer implements AutoCloseable {
                     events += n;
                     lastEventNanos = monotonicClock.getAsLong();
                     batchSizes.accept(n);
+                    if (n < BATCH) {
+                        LockSupport.parkNanos(GATHER_NS);
+                    }
                 }
                 long now = monotonicClock.getAsLong();
                 // Expire on a tick even under constant load, when the wait never times out.
