@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -84,6 +85,35 @@ class CapabilitiesIT {
             assertThat(exporter.stderrText()).contains("attached to " + veth.clientInterface() + " via tc");
             TcpClient.connectAndClose(veth.client(), veth.serverAddress(IpFamily.V6), listener.port(), CONNECTIONS);
             Handshakes.assertOutboundCount(exporter, veth.serverPeerLabel(IpFamily.V6), CONNECTIONS);
+        }
+    }
+
+    /**
+     * Inbound handshakes whose ACK never comes make the exporter give them up in the kernel too,
+     * by running a program of its own (BPF_PROG_TEST_RUN); that must work with the unit's
+     * capabilities, and the kernel must still report the next client's ACK afterwards.
+     */
+    @Test
+    void givesUpUnansweredInboundHandshakesWithTheSameCapabilities() throws Exception {
+        SystemdUnit unit = SystemdUnit.load();
+        try (NetworkNamespace ns = NetworkNamespace.create("caps");
+                TunPeer peer = TunPeer.create(ns, TunPeer.DEFAULT_NAME, SynPolicy.ignore());
+                TcpListener listener = TcpListener.open(ns, peer.localAddress(IpFamily.V4));
+                ExporterProcess exporter = ExporterProcess.start(ns, withJnaTmp(launcher(unit.ambientCapabilities())),
+                        "--interface", peer.name(), "--handshake.timeout", "1s")) {
+            // clients that vanish after their SYN: this host's SYN-ACKs wait for ACKs that never come
+            peer.openConnections(IpFamily.V4, listener.port(), 3, null);
+            Map<String, String> timeout = Map.of("direction", "inbound", "peer", peer.peerLabel(IpFamily.V4),
+                    "reason", "timeout");
+            Await.until(() -> exporter.scrape().value("tcplat_handshake_failures_total", timeout).orElse(0) >= 3,
+                    Duration.ofSeconds(10), exporter::log);
+
+            peer.openConnections(IpFamily.V4, listener.port(), 2, Duration.ZERO);
+            Map<String, String> inbound = Map.of("direction", "inbound", "peer", peer.peerLabel(IpFamily.V4));
+            Await.until(() -> exporter.scrape().value("tcplat_handshake_rtt_seconds_count", inbound).orElse(0) >= 2,
+                    Duration.ofSeconds(10), exporter::log);
+            assertThat(exporter.isAlive()).isTrue();
+            assertThat(exporter.stderrText()).doesNotContain("tcplat_forget").doesNotContain("ERROR");
         }
     }
 
