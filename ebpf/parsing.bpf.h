@@ -217,26 +217,36 @@ static __always_inline int parse_tcphdr(const struct hdr_cursor *c, struct tcphd
 }
 
 /*
- * The timestamp option where Linux and most stacks put it in a SYN or
- * SYN-ACK: MSS first (2, 4, ...), then SACK-permitted (4, 2) or two NOPs,
- * then the timestamp (8, 10), its values at option bytes 8..15. Read straight
- * from the packet with one bounds check, this costs a few nanoseconds where
- * parse_tcp_ts() pays a helper call per option; any other layout returns -1
- * and the caller falls back to parse_tcp_ts(), which finds the same values
- * for this layout.
+ * The timestamp option where Linux and most stacks put it: in a SYN or
+ * SYN-ACK, MSS first (2, 4, ...), then SACK-permitted (4, 2) or two NOPs,
+ * then the timestamp (8, 10), its values at option bytes 8..15; in an
+ * established segment, such as the ACK completing a handshake, two NOPs and
+ * the timestamp, its values at bytes 4..11. Read straight from the packet
+ * with one bounds check, this costs a few nanoseconds where parse_tcp_ts()
+ * pays a helper call per option; any other layout returns -1 and the caller
+ * falls back to parse_tcp_ts(), which finds the same values for these
+ * layouts.
  */
 static __always_inline int tcp_ts_usual(const struct hdr_cursor *c, const struct tcphdr *th,
 					__u32 hdrlen, __u32 *tsval, __u32 *tsecr)
 {
 	const __u8 *opt = (const __u8 *)(th + 1);
-	const __be32 *ts = (const __be32 *)(opt + 8);
+	const __be32 *ts;
 
-	if (hdrlen < sizeof(*th) + 16 || !in_packet(c, opt, 16))
+	if (hdrlen < sizeof(*th) + 12 || !in_packet(c, opt, 12))
 		return -1;
-	if (opt[0] != 2 || opt[1] != 4 || opt[6] != TCPOPT_TIMESTAMP || opt[7] != TCPOLEN_TIMESTAMP)
-		return -1;
-	if (!((opt[4] == 4 && opt[5] == 2) || (opt[4] == TCPOPT_NOP && opt[5] == TCPOPT_NOP)))
-		return -1;
+	if (opt[0] == TCPOPT_NOP && opt[1] == TCPOPT_NOP && opt[2] == TCPOPT_TIMESTAMP &&
+	    opt[3] == TCPOLEN_TIMESTAMP) {
+		ts = (const __be32 *)(opt + 4);
+	} else {
+		if (hdrlen < sizeof(*th) + 16 || !in_packet(c, opt, 16))
+			return -1;
+		if (opt[0] != 2 || opt[1] != 4 || opt[6] != TCPOPT_TIMESTAMP || opt[7] != TCPOLEN_TIMESTAMP)
+			return -1;
+		if (!((opt[4] == 4 && opt[5] == 2) || (opt[4] == TCPOPT_NOP && opt[5] == TCPOPT_NOP)))
+			return -1;
+		ts = (const __be32 *)(opt + 8);
+	}
 	*tsval = bpf_ntohl(ts[0]);
 	*tsecr = bpf_ntohl(ts[1]);
 	return 0;

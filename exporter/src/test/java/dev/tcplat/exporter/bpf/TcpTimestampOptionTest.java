@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The TCP timestamp option is found wherever the options put it: the program reads the usual
- * Linux layout (MSS, SACK-permitted or two NOPs, timestamp) directly and walks any other layout
- * option by option; both must agree, and malformed options give no timestamp.
+ * Linux layouts (a SYN's MSS, SACK-permitted or two NOPs, timestamp; an established segment's two
+ * NOPs, timestamp) directly and walks any other layout option by option; both must agree, and
+ * malformed options give no timestamp.
  */
 class TcpTimestampOptionTest {
     private static final int TSVAL = 0x01020304;
@@ -48,8 +49,14 @@ class TcpTimestampOptionTest {
                         concat(new byte[] {2, 4, 5, (byte) 0xb4, 4, 2}, TS, new byte[] {1, 3, 3, 7}), true),
                 Arguments.of("Linux without SACK: MSS, NOP, NOP, timestamp, NOP, window scale",
                         concat(new byte[] {2, 4, 5, (byte) 0xb4, 1, 1}, TS, new byte[] {1, 3, 3, 7}), true),
-                Arguments.of("NOP, NOP, timestamp",
+                Arguments.of("NOP, NOP, timestamp (an established segment's layout)",
                         concat(new byte[] {1, 1}, TS), true),
+                Arguments.of("NOP, NOP, timestamp, NOP, NOP, SACK block",
+                        concat(new byte[] {1, 1}, TS, new byte[] {1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2}), true),
+                Arguments.of("NOP, NOP, then a timestamp kind with length 8",
+                        new byte[] {1, 1, 8, 8, 1, 2, 3, 4, 5, 6, 0, 0}, false),
+                Arguments.of("NOP, NOP, timestamp cut short by the header length",
+                        new byte[] {1, 1, 8, 10, 1, 2, 3, 4}, false),
                 Arguments.of("MSS, NOP, window scale, SACK-permitted, timestamp",
                         concat(new byte[] {2, 4, 5, (byte) 0xb4, 1, 3, 3, 7, 4, 2}, TS, new byte[] {0, 0}), true),
                 Arguments.of("MSS, SACK-permitted, then a timestamp kind with length 8",
