@@ -2,6 +2,7 @@ package dev.tcplat.exporter.config;
 
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.iface.InterfaceSelector;
+import dev.tcplat.exporter.match.PendingTable;
 import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,8 @@ public record ExporterConfig(
         return InterfaceSelector.of(interfaces, interfaceExcludes);
     }
 
-    public static final int MAX_PENDING_CAPACITY = 1 << 24;
+    /** The pending table's own bound: the position an index slot can hold. */
+    public static final int MAX_PENDING_CAPACITY = PendingTable.MAX_CAPACITY;
 
     public ExporterConfig {
         interfaces = List.copyOf(interfaces);
