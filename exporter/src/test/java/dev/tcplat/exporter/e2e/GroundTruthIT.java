@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The fake peer times each delay it injects itself, from reading a packet to writing the answer,
  * on the clock the TC program stamps packets with (CLOCK_MONOTONIC). The exporter watches the
  * tun, so what it measures of a handshake is that handshake's injected delay plus the fake peer's
- * own reaction (waking up on the tun, a tenth of a millisecond or two on a virtual machine), and
+ * own reaction (waking up on the tun, 0.05 to 0.2 ms on a virtual machine), and
  * never less. Each handshake's measured value is read from the histogram's sum (see
  * {@link HandshakeSamples}) and set beside its own injected delay. No handshake may come out
  * shorter than its truth; and the median excess of a round with the delay under test, less the
