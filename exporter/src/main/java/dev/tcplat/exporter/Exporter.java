@@ -1,15 +1,15 @@
 package dev.tcplat.exporter;
 
-import dev.tcplat.exporter.bpf.Drainer;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
-import dev.tcplat.exporter.bpf.EventDecoder;
 import dev.tcplat.exporter.iface.InterfaceReconciler;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.metrics.PeerMetrics;
 import dev.tcplat.exporter.metrics.SelfMetrics;
+import dev.tcplat.exporter.pipeline.Drainer;
+import dev.tcplat.exporter.pipeline.EventDecoder;
 import dev.tcplat.exporter.web.MetricsServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

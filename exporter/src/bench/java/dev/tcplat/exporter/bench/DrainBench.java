@@ -1,7 +1,7 @@
 package dev.tcplat.exporter.bench;
 
-import dev.tcplat.exporter.bpf.Drainer;
 import dev.tcplat.exporter.bpf.Probe;
+import dev.tcplat.exporter.pipeline.Drainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

@@ -1,10 +1,10 @@
 package dev.tcplat.exporter.bench;
 
-import dev.tcplat.exporter.bpf.EventDecoder;
 import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.metrics.PeerMetrics;
+import dev.tcplat.exporter.pipeline.EventDecoder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.tcplat.exporter.bpf;
 
-import dev.tcplat.exporter.iface.Link;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,11 @@
 package dev.tcplat.exporter.iface;
 
-import dev.tcplat.exporter.Threads;
 import dev.tcplat.exporter.bpf.AttachMode;
+import dev.tcplat.exporter.bpf.Link;
 import dev.tcplat.exporter.bpf.LinkWatch;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
+import dev.tcplat.exporter.lifecycle.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

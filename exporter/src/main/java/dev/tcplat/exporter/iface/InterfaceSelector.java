@@ -1,5 +1,6 @@
 package dev.tcplat.exporter.iface;
 
+import dev.tcplat.exporter.bpf.Link;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

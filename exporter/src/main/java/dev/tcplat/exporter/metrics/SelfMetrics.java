@@ -1,11 +1,11 @@
 package dev.tcplat.exporter.metrics;
 
-import dev.tcplat.exporter.bpf.EventDecoder;
 import dev.tcplat.exporter.bpf.EventLayout;
 import dev.tcplat.exporter.iface.InterfaceAttachment;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
+import dev.tcplat.exporter.pipeline.EventDecoder;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

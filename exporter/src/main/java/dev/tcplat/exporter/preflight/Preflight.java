@@ -1,11 +1,11 @@
 package dev.tcplat.exporter.preflight;
 
+import dev.tcplat.exporter.bpf.Link;
 import dev.tcplat.exporter.bpf.LinkWatch;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.iface.InterfaceSelector;
-import dev.tcplat.exporter.iface.Link;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;

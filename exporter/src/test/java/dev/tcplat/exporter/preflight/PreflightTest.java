@@ -1,16 +1,15 @@
 package dev.tcplat.exporter.preflight;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.tcplat.exporter.bpf.Link;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.iface.InterfaceSelector;
-import dev.tcplat.exporter.iface.Link;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each preflight message: one line, naming the problem and the fix. */
 class PreflightTest {

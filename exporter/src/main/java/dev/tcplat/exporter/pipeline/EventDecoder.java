@@ -1,5 +1,6 @@
-package dev.tcplat.exporter.bpf;
+package dev.tcplat.exporter.pipeline;
 
+import dev.tcplat.exporter.bpf.EventLayout;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import java.nio.ByteBuffer;

@@ -1,6 +1,9 @@
-package dev.tcplat.exporter.bpf;
+package dev.tcplat.exporter.pipeline;
 
-import dev.tcplat.exporter.Threads;
+import dev.tcplat.exporter.bpf.EventLayout;
+import dev.tcplat.exporter.bpf.EventSource;
+import dev.tcplat.exporter.bpf.ProbeException;
+import dev.tcplat.exporter.lifecycle.Threads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;

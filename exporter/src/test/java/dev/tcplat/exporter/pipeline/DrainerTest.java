@@ -1,7 +1,7 @@
-package dev.tcplat.exporter.bpf;
+package dev.tcplat.exporter.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.tcplat.exporter.bpf.EventSource;
+import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.match.RecordingListener;
@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class DrainerTest {
     private static EventDecoder decoder(RecordingListener listener) {

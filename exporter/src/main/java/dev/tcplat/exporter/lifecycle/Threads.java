@@ -1,4 +1,4 @@
-package dev.tcplat.exporter;
+package dev.tcplat.exporter.lifecycle;
 
 /** Thread helpers shared by the parts that own a thread. */
 public final class Threads {

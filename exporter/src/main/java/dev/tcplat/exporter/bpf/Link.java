@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.iface;
+package dev.tcplat.exporter.bpf;
 
 /**
  * One network interface as the kernel lists it at one moment. The index identifies the device;

@@ -1,17 +1,17 @@
-package dev.tcplat.exporter.bpf;
+package dev.tcplat.exporter.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.tcplat.exporter.bpf.EventLayout;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
-import java.util.ArrayList;
-import java.util.List;
-import dev.tcplat.exporter.match.RecordingListener;
 import dev.tcplat.exporter.match.RecordingListener.Outcome;
+import dev.tcplat.exporter.match.RecordingListener;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class EventDecoderTest {
     private final RecordingListener listener = new RecordingListener();
