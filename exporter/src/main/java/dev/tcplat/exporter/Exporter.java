@@ -10,6 +10,7 @@ import dev.tcplat.exporter.metrics.PeerMetrics;
 import dev.tcplat.exporter.metrics.SelfMetrics;
 import dev.tcplat.exporter.pipeline.Drainer;
 import dev.tcplat.exporter.pipeline.EventDecoder;
+import dev.tcplat.exporter.pipeline.KernelSynAckForgetter;
 import dev.tcplat.exporter.web.MetricsServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -61,13 +62,7 @@ final class Exporter implements AutoCloseable {
         long timeout = config.handshakeTimeout().toNanos();
         OutboundMatcher outbound = new OutboundMatcher(config.pendingCapacity(), timeout, peerMetrics);
         InboundMatcher inbound = new InboundMatcher(config.pendingCapacity(), timeout, peerMetrics,
-                (family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) -> {
-                    try {
-                        probe.forgetSynAck(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-                    } catch (ProbeException e) {
-                        log.warn("{}", e.getMessage());
-                    }
-                });
+                new KernelSynAckForgetter(probe));
         EventDecoder decoder = new EventDecoder(outbound, inbound, peerMetrics::expire);
         Drainer drainer = new Drainer(probe, decoder, System::nanoTime, onDrainFailure,
                 SelfMetrics.drainBatchSizes(registry));

@@ -1,5 +1,7 @@
 package dev.tcplat.exporter.bench;
 
+import dev.tcplat.exporter.match.HandshakeEvent;
+import dev.tcplat.exporter.match.HandshakeEvent.Kind;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import java.lang.management.ManagementFactory;
@@ -17,12 +19,14 @@ public final class MemoryBench {
         int pending = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
         long timeout = Pipeline.DEFAULT_TIMEOUT_NS;
 
+        HandshakeEvent syn = new HandshakeEvent();
         long before = liveHeap();
         OutboundMatcher outbound = new OutboundMatcher(pending, timeout, new NullListener());
         long allocated = liveHeap();
         for (int i = 0; i < pending; i++) {
             long remote = (0x0a000000L | (i >>> 16)) << 32;
-            outbound.onEgressSyn(4, 0x0a00000100000000L, 0, 1024 + (i & 0xffff), remote, 0, 443, i, true, i, 1L + i);
+            syn.tuple().family(4).local(0x0a00000100000000L, 0, 1024 + (i & 0xffff)).remote(remote, 0, 443);
+            outbound.onSyn(syn.reset(Kind.SYN, true, 1L + i).sequence(i, 0, false).timestamps(true, i, 0));
         }
         long filled = liveHeap();
         System.out.printf("memory.outbound_pending %d%n", outbound.pendingCount());
@@ -30,10 +34,11 @@ public final class MemoryBench {
                 (double) (filled - before) / pending, (double) (allocated - before) / pending);
 
         before = liveHeap();
-        InboundMatcher inbound = new InboundMatcher(pending, timeout, new NullListener(), (f, a, b, c, d, e, g) -> { });
+        InboundMatcher inbound = new InboundMatcher(pending, timeout, new NullListener(), tuple -> { });
         for (int i = 0; i < pending; i++) {
             long remote = (0x0a000000L | (i >>> 16)) << 32;
-            inbound.onIngressSyn(4, 0x0a00000100000000L, 0, 443, remote, 0, 1024 + (i & 0xffff), i, true, i, 1L + i);
+            syn.tuple().family(4).local(0x0a00000100000000L, 0, 443).remote(remote, 0, 1024 + (i & 0xffff));
+            inbound.onSyn(syn.reset(Kind.SYN, false, 1L + i).sequence(i, 0, false).timestamps(true, i, 0));
         }
         filled = liveHeap();
         System.out.printf("memory.inbound_bytes_per_pending %.1f%n", (double) (filled - before) / pending);

@@ -36,7 +36,7 @@ final class Pipeline {
         peerMetrics = new PeerMetrics(registry, metrics, System.nanoTime());
         outbound = new OutboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics);
         inbound = new InboundMatcher(capacity, DEFAULT_TIMEOUT_NS, peerMetrics,
-                (family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) -> { });
+                tuple -> { });
         decoder = new EventDecoder(outbound, inbound);
     }
 }

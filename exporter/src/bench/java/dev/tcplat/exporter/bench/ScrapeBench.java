@@ -3,6 +3,7 @@ package dev.tcplat.exporter.bench;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.Direction;
+import dev.tcplat.exporter.match.Tuple;
 import dev.tcplat.exporter.web.MetricsServer;
 import dev.tcplat.exporter.web.WebConfig;
 import java.net.InetAddress;
@@ -42,9 +43,10 @@ public final class ScrapeBench {
 
     private static void run(String variant, MetricsConfig metrics, int peers, boolean quick) throws Exception {
         Pipeline pipeline = new Pipeline(Pipeline.DEFAULT_CAPACITY, metrics);
+        Tuple tuple = new Tuple().family(4).local(0x0a00000100000000L, 0, 40000);
         for (int p = 0; p < peers; p++) {
             long hi = (0x0a000000L | p) << 32;
-            pipeline.peerMetrics.onHandshake(Direction.OUTBOUND, 4, hi, 0, 443, 250_000, 250_000);
+            pipeline.peerMetrics.onHandshake(Direction.OUTBOUND, tuple.remote(hi, 0, 443), 250_000, 250_000);
         }
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

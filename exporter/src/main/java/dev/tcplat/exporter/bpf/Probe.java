@@ -114,21 +114,20 @@ public final class Probe implements EventSource, AutoCloseable {
     }
 
     /**
-     * Tells the kernel to stop waiting for the client's ACK of an inbound handshake; addresses as
-     * big-endian halves. Called on the drain thread when a handshake fails.
+     * Tells the kernel to stop waiting for the client's ACK of an inbound handshake; addresses are
+     * 16 bytes in network order (IPv4 in the first four). Called on the drain thread when a
+     * handshake fails.
      */
-    public void forgetSynAck(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
-            int remotePort) throws ProbeException {
+    public void forgetSynAck(int family, byte[] local, byte[] remote, int localPort, int remotePort)
+            throws ProbeException {
+        if (local.length != 16 || remote.length != 16) {
+            throw new IllegalArgumentException("addresses must be 16 bytes, got " + local.length + " and " + remote.length);
+        }
         ensureOpen();
-        int rc = TcplatNative.tcplat_forget_synack(handle, family, address(localHi, localLo),
-                address(remoteHi, remoteLo), localPort, remotePort);
+        int rc = TcplatNative.tcplat_forget_synack(handle, family, local, remote, localPort, remotePort);
         if (rc < 0) {
             throw failure("cannot update the kernel's table of answered handshakes", rc);
         }
-    }
-
-    private static byte[] address(long hi, long lo) {
-        return ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
     }
 
     /** Sum over CPUs of a kernel counter ({@code EventLayout.COUNTER_*}); -1 once closed. */

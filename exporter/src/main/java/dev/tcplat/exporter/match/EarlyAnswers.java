@@ -11,94 +11,103 @@ package dev.tcplat.exporter.match;
  * sees answers without SYNs. Waiting {@link #WINDOW_NS} for the SYN costs nothing when none comes:
  * the answer then counts as unmatched, just later.
  *
- * <p>Stored in a {@link PendingTable} keyed on the tuple as seen from this host, its fields read
- * as: {@code seq} the answer's ack, {@code answerSeq}/{@code answerNs} the answer's own sequence
- * number and kernel time, {@code lastTsval} its TSecr (valid when {@code lastHasTs}).
+ * <p>Keyed on the tuple as seen from this host; each record holds the answer's ack and sequence
+ * number, its kernel time and its TSecr.
  */
 final class EarlyAnswers {
     /** Far beyond any reordering between the CPUs' ring records, which is microseconds. */
     static final long WINDOW_NS = 1_000_000_000L;
 
-    private final PendingTable table;
-    private final PendingTable.Sweeper expiry = this::expireOne;
+    // The record's words, after the key's, and its bit of the key's HEAD word.
+    /** the answer's ack (high half) and its own sequence number (low half) */
+    private static final int ACK_AND_SEQ = TupleIndex.KEY_WORDS;
+    private static final int ANSWER_NS = ACK_AND_SEQ + 1;
+    private static final int TSECR = ACK_AND_SEQ + 2;
+    private static final int STRIDE = ACK_AND_SEQ + 3;
+    private static final long HAS_TS = 1;
+
+    private final TupleIndex index;
+    private final long[] words;
+    private final TupleIndex.Sweeper expiry = this::expireOne;
     private long sweepNow;
-    private long expired;
 
     EarlyAnswers(int capacity) {
-        this.table = new PendingTable(capacity);
+        this.index = new TupleIndex(capacity, STRIDE - TupleIndex.KEY_WORDS);
+        this.words = index.words();
     }
 
-    /** Keeps an answer for the tuple; false when there is no room, or one is already kept. */
-    boolean park(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
-            int ack, int answerSeq, boolean hasTs, int tsecr, long tsNs) {
-        if (table.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort) >= 0) {
+    /** Keeps {@code answer} for its tuple; false when there is no room, or one is already kept. */
+    boolean park(HandshakeEvent answer) {
+        if (index.find(answer.tuple()) >= 0) {
             return false;
         }
-        int slot = table.insert(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort, ack, tsNs,
-                hasTs, tsecr);
+        int slot = index.insert(answer.tuple());
         if (slot < 0) {
             return false;
         }
-        table.answered(slot, answerSeq, tsNs);
+        int b = slot * STRIDE;
+        if (answer.hasTimestamps()) {
+            words[b + TupleIndex.HEAD] |= HAS_TS;
+        }
+        words[b + ACK_AND_SEQ] = ((long) answer.ack() << 32) | (answer.seq() & 0xffff_ffffL);
+        words[b + ANSWER_NS] = answer.timestampNs();
+        words[b + TSECR] = answer.tsecr() & 0xffff_ffffL;
         return true;
     }
 
     /**
-     * The slot of a kept answer for this tuple that acknowledges a SYN with sequence number
-     * {@code synSeq} and came after it, or -1. The caller reads it and then {@link #remove}s it.
+     * The slot of a kept answer for the tuple of {@code syn} that acknowledges it and came after
+     * it, or -1. The caller reads it and then {@link #remove}s it.
      */
-    int find(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
-            int synSeq, long synNs) {
-        if (table.size() == 0) {
+    int find(HandshakeEvent syn) {
+        if (index.size() == 0) {
             return -1;
         }
-        int slot = table.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-        if (slot < 0 || table.seq(slot) != synSeq + 1 || table.answerNs(slot) - synNs < 0) {
+        int slot = index.find(syn.tuple());
+        if (slot < 0 || ack(slot) != syn.seq() + 1 || answerNs(slot) - syn.timestampNs() < 0) {
             return -1;
         }
         return slot;
     }
 
-    long answerNs(int slot) {
-        return table.answerNs(slot);
+    private int ack(int slot) {
+        return (int) (words[slot * STRIDE + ACK_AND_SEQ] >>> 32);
     }
 
     int answerSeq(int slot) {
-        return table.answerSeq(slot);
+        return (int) words[slot * STRIDE + ACK_AND_SEQ];
+    }
+
+    long answerNs(int slot) {
+        return words[slot * STRIDE + ANSWER_NS];
     }
 
     boolean hasTs(int slot) {
-        return table.lastHasTs(slot);
+        return (words[slot * STRIDE + TupleIndex.HEAD] & HAS_TS) != 0;
     }
 
     int tsecr(int slot) {
-        return table.lastTsval(slot);
+        return (int) words[slot * STRIDE + TSECR];
     }
 
     void remove(int slot) {
-        table.remove(slot);
+        index.remove(slot);
     }
 
     /** Drops answers kept longer than the window; returns how many, which no SYN claimed. */
     long expire(long nowNs) {
-        if (table.size() == 0) {
+        if (index.size() == 0) {
             return 0;
         }
         sweepNow = nowNs;
-        long before = expired;
-        table.sweep(expiry);
-        return expired - before;
+        return index.sweep(expiry);
     }
 
-    private boolean expireOne(PendingTable t, int slot) {
-        if (sweepNow - t.answerNs(slot) > WINDOW_NS) {
-            expired++;
-            return true;
-        }
-        return false;
+    private boolean expireOne(int slot) {
+        return sweepNow - answerNs(slot) > WINDOW_NS;
     }
 
     int size() {
-        return table.size();
+        return index.size();
     }
 }

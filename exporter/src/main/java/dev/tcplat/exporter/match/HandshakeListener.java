@@ -1,10 +1,10 @@
 package dev.tcplat.exporter.match;
 
 /**
- * Receives what the matchers conclude, one call per outcome. Primitive arguments only: it is
- * called on the drain thread and must not allocate per call. A remote peer is given as
- * (family 4 or 6, first and last 8 address bytes big-endian — IPv4 in the top 4 bytes of
- * {@code remoteHi} — and TCP port).
+ * Receives what the matchers conclude, one call per outcome. Called on the drain thread; must not
+ * allocate per call. The {@link Tuple} names the connection (local, remote) as seen from this
+ * host and is valid only during the call; {@link Tuple#serverPort(Direction)} is the port that
+ * was listening.
  */
 public interface HandshakeListener {
     /** Why a handshake failed. */
@@ -29,21 +29,20 @@ public interface HandshakeListener {
      * @param connectNanos from the first SYN to the SYN-ACK (outbound) or ACK (inbound),
      *     retransmission waits included
      */
-    void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
-            long rttNanos, long connectNanos);
+    void onHandshake(Direction direction, Tuple tuple, long rttNanos, long connectNanos);
 
     /** This host's own delay for an inbound handshake: client's SYN in → this host's SYN-ACK out. */
-    void onSynToSynAck(int family, long remoteHi, long remoteLo, int serverPort, long nanos);
+    void onSynToSynAck(Tuple tuple, long nanos);
 
     /** A SYN was sent again for a handshake still waiting (by this host outbound, by the client inbound). */
-    void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort);
+    void onSynRetransmit(Direction direction, Tuple tuple);
 
     /**
      * A SYN-ACK was sent again for a handshake still waiting: by this host (inbound), because the
      * client's ACK did not come in time or the client retransmitted its SYN.
      */
-    void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort);
+    void onSynAckRetransmit(Direction direction, Tuple tuple);
 
     /** A handshake failed; called once per handshake. */
-    void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int serverPort, Failure failure);
+    void onFailure(Direction direction, Tuple tuple, Failure failure);
 }

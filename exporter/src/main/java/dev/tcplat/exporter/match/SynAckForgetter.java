@@ -6,5 +6,5 @@ package dev.tcplat.exporter.match;
  * one has given up.
  */
 public interface SynAckForgetter {
-    void forget(int family, long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort);
+    void forget(Tuple tuple);
 }

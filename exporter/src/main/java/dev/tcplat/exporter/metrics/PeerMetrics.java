@@ -3,6 +3,7 @@ package dev.tcplat.exporter.metrics;
 import dev.tcplat.exporter.config.MetricsConfig;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.HandshakeListener;
+import dev.tcplat.exporter.match.Tuple;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -140,9 +141,8 @@ public final class PeerMetrics implements HandshakeListener {
     }
 
     @Override
-    public void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
-            long rttNanos, long connectNanos) {
-        PeerSeries series = series(direction, family, remoteHi, remoteLo, serverPort);
+    public void onHandshake(Direction direction, Tuple tuple, long rttNanos, long connectNanos) {
+        PeerSeries series = series(direction, tuple);
         if (rttNanos >= 0) {
             series.rtt.observe(rttNanos / 1e9);
         }
@@ -150,24 +150,23 @@ public final class PeerMetrics implements HandshakeListener {
     }
 
     @Override
-    public void onSynToSynAck(int family, long remoteHi, long remoteLo, int serverPort, long nanos) {
-        series(Direction.INBOUND, family, remoteHi, remoteLo, serverPort).synToSynAck.observe(nanos / 1e9);
+    public void onSynToSynAck(Tuple tuple, long nanos) {
+        series(Direction.INBOUND, tuple).synToSynAck.observe(nanos / 1e9);
     }
 
     @Override
-    public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort) {
-        series(direction, family, remoteHi, remoteLo, serverPort).synRetransmits.inc();
+    public void onSynRetransmit(Direction direction, Tuple tuple) {
+        series(direction, tuple).synRetransmits.inc();
     }
 
     @Override
-    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int serverPort) {
-        series(direction, family, remoteHi, remoteLo, serverPort).synAckRetransmits.inc();
+    public void onSynAckRetransmit(Direction direction, Tuple tuple) {
+        series(direction, tuple).synAckRetransmits.inc();
     }
 
     @Override
-    public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int serverPort,
-            Failure failure) {
-        series(direction, family, remoteHi, remoteLo, serverPort).failures[failure.ordinal()].inc();
+    public void onFailure(Direction direction, Tuple tuple, Failure failure) {
+        series(direction, tuple).failures[failure.ordinal()].inc();
     }
 
     /** Removes label sets idle for the configured time, so they go stale; kernel clock. */
@@ -181,8 +180,9 @@ public final class PeerMetrics implements HandshakeListener {
         return direction == Direction.OUTBOUND ? outbound : inbound;
     }
 
-    private PeerSeries series(Direction direction, int family, long hi, long lo, int serverPort) {
-        return (direction == Direction.OUTBOUND ? outbound : inbound).series(family, hi, lo, serverPort);
+    private PeerSeries series(Direction direction, Tuple tuple) {
+        return (direction == Direction.OUTBOUND ? outbound : inbound).series(tuple.family(), tuple.remoteHi(),
+                tuple.remoteLo(), tuple.serverPort(direction));
     }
 
     /** The data points of one label set. */

@@ -1,15 +1,19 @@
 package dev.tcplat.exporter.pipeline;
 
 import dev.tcplat.exporter.bpf.EventLayout;
+import dev.tcplat.exporter.match.HandshakeEvent.Kind;
+import dev.tcplat.exporter.match.HandshakeEvent;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
+import dev.tcplat.exporter.match.Tuple;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.LongConsumer;
 
 /**
  * Reads {@code struct tcplat_event} records straight out of the drain buffer with absolute
- * getters and routes their fields to the matcher of their direction: no object per event.
+ * getters into one reused {@link HandshakeEvent} and routes it to the matcher of its handshake's
+ * direction: no object per event.
  *
  * <p>Ports, seq, ack and timestamps were converted to host order in BPF, so the buffer must be in
  * native order; addresses are wire bytes and are read big-endian, which keeps IPv4 in the top four
@@ -17,12 +21,14 @@ import java.util.function.LongConsumer;
  *
  * <p>Routing: a SYN leaving this host, and the SYN-ACK or RST coming back, belong to outbound
  * handshakes; a SYN arriving, and this host's SYN-ACK or RST and the client's ACK, to inbound
- * ones. Each matcher gets the tuple as (local, remote).
+ * ones. The event's tuple is (local, remote) whichever way the packet went.
  */
 public final class EventDecoder {
     private final OutboundMatcher outbound;
     private final InboundMatcher inbound;
     private final LongConsumer alsoExpire;
+    /** The one event every record is decoded into. */
+    private final HandshakeEvent event = new HandshakeEvent();
 
     // Written by the drain thread only, read by scrapes.
     private volatile long synEvents;
@@ -59,57 +65,61 @@ public final class EventDecoder {
     private void decodeOne(ByteBuffer buf, int base) {
         int kind = buf.get(base + EventLayout.KIND);
         boolean egress = buf.get(base + EventLayout.DIRECTION) == EventLayout.DIR_EGRESS;
-        int family = buf.get(base + EventLayout.FAMILY);
         long ts = buf.getLong(base + EventLayout.TS_NS);
+        switch (kind) {
+            case EventLayout.KIND_SYN:
+                synEvents++;
+                read(buf, base, Kind.SYN, egress, ts);
+                (egress ? outbound : inbound).onSyn(event);
+                break;
+            case EventLayout.KIND_SYNACK:
+                synAckEvents++;
+                read(buf, base, Kind.SYN_ACK, egress, ts);
+                if (egress) {
+                    inbound.onSynAck(event);
+                } else {
+                    outbound.onSynAck(event);
+                }
+                break;
+            case EventLayout.KIND_RST:
+                rstEvents++;
+                read(buf, base, Kind.RST, egress, ts);
+                (egress ? inbound : outbound).onReset(event);
+                break;
+            case EventLayout.KIND_ACK:
+                ackEvents++;
+                if (!egress) {
+                    read(buf, base, Kind.ACK, false, ts);
+                    inbound.onAck(event);
+                }
+                break;
+            default:
+                unknownEvents++;
+        }
+    }
+
+    /** Fills {@link #event} from the record at {@code base}, turning (source, destination) into (local, remote). */
+    private void read(ByteBuffer buf, int base, Kind kind, boolean egress, long ts) {
         long srcHi = bigEndianLong(buf, base + EventLayout.SADDR);
         long srcLo = bigEndianLong(buf, base + EventLayout.SADDR + 8);
         long dstHi = bigEndianLong(buf, base + EventLayout.DADDR);
         long dstLo = bigEndianLong(buf, base + EventLayout.DADDR + 8);
         int sport = Short.toUnsignedInt(buf.getShort(base + EventLayout.SPORT));
         int dport = Short.toUnsignedInt(buf.getShort(base + EventLayout.DPORT));
-        int seq = buf.getInt(base + EventLayout.SEQ);
-        int ack = buf.getInt(base + EventLayout.ACK);
-        boolean hasTs = (buf.get(base + EventLayout.FLAGS) & EventLayout.FLAG_HAS_TS) != 0;
-
+        int flags = buf.get(base + EventLayout.FLAGS);
+        Tuple tuple = event.tuple().family(buf.get(base + EventLayout.FAMILY));
         // Egress packets go local → remote; ingress packets remote → local.
-        switch (kind) {
-            case EventLayout.KIND_SYN:
-                synEvents++;
-                int tsval = buf.getInt(base + EventLayout.TSVAL);
-                if (egress) {
-                    outbound.onEgressSyn(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, hasTs, tsval, ts);
-                } else {
-                    inbound.onIngressSyn(family, dstHi, dstLo, dport, srcHi, srcLo, sport, seq, hasTs, tsval, ts);
-                }
-                break;
-            case EventLayout.KIND_SYNACK:
-                synAckEvents++;
-                if (egress) {
-                    boolean ackTracked = (buf.get(base + EventLayout.FLAGS) & EventLayout.FLAG_ACK_UNTRACKED) == 0;
-                    inbound.onEgressSynAck(family, srcHi, srcLo, sport, dstHi, dstLo, dport, seq, ack, ackTracked, ts);
-                } else {
-                    int tsecr = buf.getInt(base + EventLayout.TSECR);
-                    outbound.onIngressSynAck(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, hasTs, tsecr, ts);
-                }
-                break;
-            case EventLayout.KIND_RST:
-                rstEvents++;
-                boolean ackFlag = (buf.get(base + EventLayout.TCP_FLAGS) & EventLayout.TCP_ACK) != 0;
-                if (egress) {
-                    inbound.onEgressReset(family, srcHi, srcLo, sport, dstHi, dstLo, dport, ack, ackFlag);
-                } else {
-                    outbound.onIngressReset(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, ackFlag);
-                }
-                break;
-            case EventLayout.KIND_ACK:
-                ackEvents++;
-                if (!egress) {
-                    inbound.onIngressAck(family, dstHi, dstLo, dport, srcHi, srcLo, sport, ack, ts);
-                }
-                break;
-            default:
-                unknownEvents++;
+        if (egress) {
+            tuple.local(srcHi, srcLo, sport).remote(dstHi, dstLo, dport);
+        } else {
+            tuple.local(dstHi, dstLo, dport).remote(srcHi, srcLo, sport);
         }
+        event.reset(kind, egress, ts)
+                .sequence(buf.getInt(base + EventLayout.SEQ), buf.getInt(base + EventLayout.ACK),
+                        (buf.get(base + EventLayout.TCP_FLAGS) & EventLayout.TCP_ACK) != 0)
+                .timestamps((flags & EventLayout.FLAG_HAS_TS) != 0, buf.getInt(base + EventLayout.TSVAL),
+                        buf.getInt(base + EventLayout.TSECR))
+                .ackTracked((flags & EventLayout.FLAG_ACK_UNTRACKED) == 0);
     }
 
     private static long bigEndianLong(ByteBuffer buf, int offset) {

@@ -133,14 +133,10 @@ class AckPreFilterTest {
         run(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_SERVER, V6_CLIENT, synAck.bytes())));
         assertThat(ProgramGlobals.read().ackSlot(seq + 1)).isEqualTo(1);
 
-        ByteBuffer server = ByteBuffer.wrap(V6_SERVER);
-        ByteBuffer client = ByteBuffer.wrap(V6_CLIENT);
-        probe.forgetSynAck(6, server.getLong(0), server.getLong(8), SERVER_PORT, client.getLong(0), client.getLong(8),
-                CLIENT_PORT);
+        probe.forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
         assertNothingWaits();
         // a second forget finds nothing, and gives nothing back twice
-        probe.forgetSynAck(6, server.getLong(0), server.getLong(8), SERVER_PORT, client.getLong(0), client.getLong(8),
-                CLIENT_PORT);
+        probe.forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
         assertNothingWaits();
         assertThat(run(ProgramVariant.INGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, ack.bytes()))))
                 .isEmpty();

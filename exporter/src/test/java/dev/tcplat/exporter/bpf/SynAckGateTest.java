@@ -10,7 +10,7 @@ import static dev.tcplat.exporter.bpf.PacketFrames.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcplat.exporter.bpf.PacketFrames.Tcp;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +28,7 @@ class SynAckGateTest {
             probe.testRun(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IP, ipv4(V4_SERVER, V4_CLIENT, synAck.bytes())));
             assertThat(ProgramGlobals.read().synacksWaiting()).isEqualTo(1);
 
-            long server = Integer.toUnsignedLong(ByteBuffer.wrap(V4_SERVER).getInt()) << 32;
-            long client = Integer.toUnsignedLong(ByteBuffer.wrap(V4_CLIENT).getInt()) << 32;
-            probe.forgetSynAck(4, server, 0, 443, client, 0, 40300);
+            probe.forgetSynAck(4, Arrays.copyOf(V4_SERVER, 16), Arrays.copyOf(V4_CLIENT, 16), 443, 40300);
             assertThat(ProgramGlobals.read().synacksWaiting()).isZero();
         }
     }

@@ -1,10 +1,11 @@
 package dev.tcplat.exporter.iface;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tcplat.exporter.bpf.Link;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InterfaceSelectorTest {
     private static final Link LO = new Link(1, "lo", true, true);

@@ -15,18 +15,23 @@ class InboundMatcherTest {
     private final RecordingListener listener = new RecordingListener();
     private final List<Integer> forgottenPorts = new ArrayList<>();
     private final InboundMatcher matcher = new InboundMatcher(64, TIMEOUT, listener,
-            (family, lHi, lLo, lPort, rHi, rLo, rPort) -> forgottenPorts.add(rPort));
+            tuple -> forgottenPorts.add(tuple.remotePort()));
+
+    /** A connection from the client's {@code clientPort} to this host's port 443. */
+    private static Tuple client(int clientPort) {
+        return TestEvents.family(4).local(SERVER_HI, 0, 443).remote(CLIENT_HI, 0, clientPort);
+    }
 
     private void syn(int clientPort, int seq, long ts) {
-        matcher.onIngressSyn(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, false, 0, ts);
+        matcher.onSyn(TestEvents.syn(client(clientPort), seq, ts));
     }
 
     private void synAck(int clientPort, int seq, int ack, long ts) {
-        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, seq, ack, true, ts);
+        matcher.onSynAck(TestEvents.synAck(client(clientPort), seq, ack, ts));
     }
 
     private void ack(int clientPort, int ack, long ts) {
-        matcher.onIngressAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, clientPort, ack, ts);
+        matcher.onAck(TestEvents.ack(client(clientPort), ack, ts));
     }
 
     @Test
@@ -99,7 +104,7 @@ class InboundMatcherTest {
     @Test
     void resetRefusingTheClientsSynIsAFailure() {
         syn(50000, 100, 0);
-        matcher.onEgressReset(4, SERVER_HI, 0, 443, CLIENT_HI, 0, 50000, 101, true);
+        matcher.onReset(TestEvents.rst(client(50000), 101, true));
 
         assertThat(listener.of("reset")).extracting(Outcome::direction).containsExactly(Direction.INBOUND);
         assertThat(matcher.pendingCount()).isZero();
@@ -132,7 +137,7 @@ class InboundMatcherTest {
     @Test
     void synAckTheKernelCouldNotTrackEndsTheHandshakeWithoutAFalseTimeout() {
         syn(50000, 100, 1_000);
-        matcher.onEgressSynAck(4, SERVER_HI, 0, 443, CLIENT_HI, 0, 50000, 7000, 101, false, 1_050);
+        matcher.onSynAck(TestEvents.synAck(client(50000), 7000, 101, 1_050).ackTracked(false));
         matcher.expire(TIMEOUT * 2);
 
         assertThat(listener.of("turnaround")).hasSize(1);

@@ -13,24 +13,29 @@ class OutboundMatcherTest {
     private final RecordingListener listener = new RecordingListener();
     private final OutboundMatcher matcher = new OutboundMatcher(1024, TIMEOUT, listener);
 
+    /** A connection from this host's {@code localPort} to the remote's port 443. */
+    private static Tuple conn(int localPort) {
+        return TestEvents.family(4).local(LOCAL_HI, 0, localPort).remote(REMOTE_HI, 0, 443);
+    }
+
     private void syn(int localPort, int seq, long ts) {
-        matcher.onEgressSyn(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, seq, false, 0, ts);
+        matcher.onSyn(TestEvents.syn(conn(localPort), seq, ts));
     }
 
     private void synWithTs(int seq, int tsval, long ts) {
-        matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, seq, true, tsval, ts);
+        matcher.onSyn(TestEvents.syn(conn(40000), seq, ts).timestamps(true, tsval, 0));
     }
 
     private void synAck(int localPort, int ack, long ts) {
-        matcher.onIngressSynAck(4, LOCAL_HI, 0, localPort, REMOTE_HI, 0, 443, ack, false, 0, ts);
+        matcher.onSynAck(TestEvents.synAck(conn(localPort), 0, ack, ts));
     }
 
     private void synAckEchoing(int ack, int tsecr, long ts) {
-        matcher.onIngressSynAck(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, ack, true, tsecr, ts);
+        matcher.onSynAck(TestEvents.synAck(conn(40000), 0, ack, ts).timestamps(true, 0, tsecr));
     }
 
     private void rst(int ack, boolean ackFlag) {
-        matcher.onIngressReset(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, ack, ackFlag);
+        matcher.onReset(TestEvents.rst(conn(40000), ack, ackFlag));
     }
 
     private long onlyRtt() {
@@ -160,10 +165,10 @@ class OutboundMatcherTest {
     void failedHandshakeIsForgottenAfterTheLateAnswerWindow() {
         syn(40000, 1000, 0);
         matcher.expire(TIMEOUT + 1);
-        matcher.expire(OutboundMatcher.LATE_ANSWER_WINDOW_NS + 1);
+        matcher.expire(HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 1);
 
-        synAck(40000, 1001, OutboundMatcher.LATE_ANSWER_WINDOW_NS + 2);
-        matcher.expire(OutboundMatcher.LATE_ANSWER_WINDOW_NS + 3 + EarlyAnswers.WINDOW_NS);
+        synAck(40000, 1001, HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 2);
+        matcher.expire(HandshakeMatcher.LATE_ANSWER_WINDOW_NS + 3 + EarlyAnswers.WINDOW_NS);
         assertThat(matcher.unmatchedSynAcks()).isEqualTo(1);
         assertThat(listener.of("timeout")).hasSize(1);
     }
@@ -185,23 +190,23 @@ class OutboundMatcherTest {
     void fullTableKeepsWhatIsWaitingAndCountsTheRejectedSyn() {
         OutboundMatcher small = new OutboundMatcher(2, TIMEOUT, listener);
         // port 2's SYN is the oldest, so it is the one evicted for port 3's
-        small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
-        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 5);
-        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, 10);
+        small.onSyn(TestEvents.syn(conn(2), 20, 0));
+        small.onSyn(TestEvents.syn(conn(1), 10, 5));
+        small.onSyn(TestEvents.syn(conn(3), 30, 10));
 
         assertThat(small.pendingCount()).isEqualTo(2);
         assertThat(small.evictedTableFull()).isEqualTo(1);
-        small.onIngressSynAck(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 11, false, 0, 50);
+        small.onSynAck(TestEvents.synAck(conn(1), 0, 11, 50));
         assertThat(listener.of("handshake")).hasSize(1);
     }
 
     @Test
     void failedHandshakesMakeRoomWhenTheTableIsFull() {
         OutboundMatcher small = new OutboundMatcher(2, TIMEOUT, listener);
-        small.onEgressSyn(4, LOCAL_HI, 0, 1, REMOTE_HI, 0, 443, 10, false, 0, 0);
-        small.onEgressSyn(4, LOCAL_HI, 0, 2, REMOTE_HI, 0, 443, 20, false, 0, 0);
+        small.onSyn(TestEvents.syn(conn(1), 10, 0));
+        small.onSyn(TestEvents.syn(conn(2), 20, 0));
         small.expire(TIMEOUT + 1);
-        small.onEgressSyn(4, LOCAL_HI, 0, 3, REMOTE_HI, 0, 443, 30, false, 0, TIMEOUT + 2);
+        small.onSyn(TestEvents.syn(conn(3), 30, TIMEOUT + 2));
 
         assertThat(small.evictedTableFull()).isZero();
         assertThat(small.pendingCount()).isEqualTo(1);
@@ -211,10 +216,10 @@ class OutboundMatcherTest {
     @Test
     void ipv6PeersDifferingOnlyInTheLastBitAreDistinct() {
         long hi = 0xfd00021100000000L;
-        matcher.onEgressSyn(6, hi, 1, 40000, hi, 2, 443, 1000, false, 0, 100);
-        matcher.onEgressSyn(6, hi, 1, 40000, hi, 3, 443, 2000, false, 0, 100);
-        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 3, 443, 2001, false, 0, 150);
-        matcher.onIngressSynAck(6, hi, 1, 40000, hi, 2, 443, 1001, false, 0, 400);
+        matcher.onSyn(TestEvents.syn(TestEvents.family(6).local(hi, 1, 40000).remote(hi, 2, 443), 1000, 100));
+        matcher.onSyn(TestEvents.syn(TestEvents.family(6).local(hi, 1, 40000).remote(hi, 3, 443), 2000, 100));
+        matcher.onSynAck(TestEvents.synAck(TestEvents.family(6).local(hi, 1, 40000).remote(hi, 3, 443), 0, 2001, 150));
+        matcher.onSynAck(TestEvents.synAck(TestEvents.family(6).local(hi, 1, 40000).remote(hi, 2, 443), 0, 1001, 400));
 
         assertThat(listener.outcomes).extracting(RecordingListener.Outcome::remoteLo, RecordingListener.Outcome::nanos)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 50L), org.assertj.core.groups.Tuple.tuple(2L, 300L));
@@ -222,8 +227,9 @@ class OutboundMatcherTest {
 
     @Test
     void sameAddressesAndPortsInAnotherFamilyDoNotMatch() {
-        matcher.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1000, false, 0, 100);
-        matcher.onIngressSynAck(6, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 1001, false, 0, 200);
+        matcher.onSyn(TestEvents.syn(conn(40000), 1000, 100));
+        Tuple sameAddressesAsIpv6 = TestEvents.family(6).local(LOCAL_HI, 0, 40000).remote(REMOTE_HI, 0, 443);
+        matcher.onSynAck(TestEvents.synAck(sameAddressesAsIpv6, 0, 1001, 200));
         assertThat(listener.outcomes).isEmpty();
     }
 
@@ -266,13 +272,14 @@ class OutboundMatcherTest {
         OutboundMatcher small = new OutboundMatcher(64, TIMEOUT, listener);
         // A flood of SYNs that are never answered fills the table.
         for (int port = 1; port <= 1000; port++) {
-            small.onEgressSyn(4, LOCAL_HI, 0, port, REMOTE_HI, 7, 443, port, false, 0, port * 1_000L);
+            Tuple tuple = TestEvents.family(4).local(LOCAL_HI, 0, port).remote(REMOTE_HI, 7, 443);
+            small.onSyn(TestEvents.syn(tuple, port, port * 1_000L));
         }
         assertThat(small.pendingCount()).isEqualTo(64);
         assertThat(small.evictedTableFull()).isEqualTo(1000 - 64);
 
-        small.onEgressSyn(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 77, false, 0, 2_000_000L);
-        small.onIngressSynAck(4, LOCAL_HI, 0, 40000, REMOTE_HI, 0, 443, 78, false, 0, 2_500_000L);
+        small.onSyn(TestEvents.syn(conn(40000), 77, 2_000_000L));
+        small.onSynAck(TestEvents.synAck(conn(40000), 0, 78, 2_500_000L));
 
         assertThat(listener.of("handshake")).singleElement()
                 .satisfies(h -> assertThat(h.nanos()).isEqualTo(500_000));

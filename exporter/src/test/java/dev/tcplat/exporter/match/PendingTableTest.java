@@ -10,6 +10,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PendingTableTest {
+    private static Tuple tuple(int family, int localPort) {
+        return TestEvents.family(family).local(1, 0, localPort).remote(2, 0, 443);
+    }
+
+    private static HandshakeEvent syn(Tuple tuple, int seq, long ns, boolean hasTs, int tsval) {
+        return TestEvents.syn(tuple, seq, ns).timestamps(hasTs, tsval, 0);
+    }
+
     @Test
     void manyTuplesStayFindableThroughInterleavedRemovals() {
         // A reference map checks the open-addressing table under churn, including backward-shift
@@ -19,13 +27,13 @@ class PendingTableTest {
         Random random = new Random(42);
         for (int round = 0; round < 200_000; round++) {
             int port = random.nextInt(6000);
-            int slot = table.find(4, 1, 0, port, 2, 0, 443);
+            int slot = table.find(tuple(4, port));
             assertThat(slot >= 0).isEqualTo(reference.containsKey(port));
             if (slot >= 0) {
                 assertThat(table.seq(slot)).isEqualTo(reference.get(port));
                 table.remove(slot);
                 reference.remove(port);
-            } else if (table.insert(4, 1, 0, port, 2, 0, 443, port * 7, round, false, 0) >= 0) {
+            } else if (table.insert(syn(tuple(4, port), port * 7, round, false, 0)) >= 0) {
                 reference.put(port, port * 7);
             } else {
                 assertThat(reference).hasSize(4096);
@@ -33,7 +41,7 @@ class PendingTableTest {
             assertThat(table.size()).isEqualTo(reference.size());
         }
         for (Map.Entry<Integer, Integer> e : reference.entrySet()) {
-            int slot = table.find(4, 1, 0, e.getKey(), 2, 0, 443);
+            int slot = table.find(tuple(4, e.getKey()));
             assertThat(slot).isNotNegative();
             assertThat(table.seq(slot)).isEqualTo(e.getValue());
         }
@@ -43,22 +51,22 @@ class PendingTableTest {
     void sweepRemovesExactlyTheEntriesItIsAskedTo() {
         PendingTable table = new PendingTable(1000);
         for (int port = 0; port < 1000; port++) {
-            table.insert(6, 7, 8, port, 9, 10, 80, port, port % 2 == 0 ? 100 : 200, false, 0);
+            table.insert(syn(TestEvents.family(6).local(7, 8, port).remote(9, 10, 80), port, port % 2 == 0 ? 100 : 200, false, 0));
         }
         assertThat(table.sweep((t, slot) -> t.firstSynNs(slot) < 150)).isEqualTo(500);
         assertThat(table.size()).isEqualTo(500);
         for (int port = 0; port < 1000; port++) {
-            assertThat(table.find(6, 7, 8, port, 9, 10, 80) >= 0).isEqualTo(port % 2 == 1);
+            assertThat(table.find(TestEvents.family(6).local(7, 8, port).remote(9, 10, 80)) >= 0).isEqualTo(port % 2 == 1);
         }
     }
 
     @Test
     void insertRefusesBeyondCapacity() {
         PendingTable table = new PendingTable(3);
-        assertThat(table.insert(4, 1, 0, 1, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 2, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 3, 2, 0, 80, 0, 0, false, 0)).isNotNegative();
-        assertThat(table.insert(4, 1, 0, 4, 2, 0, 80, 0, 0, false, 0)).isEqualTo(-1);
+        assertThat(table.insert(syn(TestEvents.family(4).local(1, 0, 1).remote(2, 0, 80), 0, 0, false, 0))).isNotNegative();
+        assertThat(table.insert(syn(TestEvents.family(4).local(1, 0, 2).remote(2, 0, 80), 0, 0, false, 0))).isNotNegative();
+        assertThat(table.insert(syn(TestEvents.family(4).local(1, 0, 3).remote(2, 0, 80), 0, 0, false, 0))).isNotNegative();
+        assertThat(table.insert(syn(TestEvents.family(4).local(1, 0, 4).remote(2, 0, 80), 0, 0, false, 0))).isEqualTo(-1);
         assertThat(table.size()).isEqualTo(3);
     }
 
@@ -96,7 +104,11 @@ class PendingTableTest {
         }
 
         int find(PendingTable table) {
-            return table.find(family, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+            return table.find(tuple());
+        }
+
+        Tuple tuple() {
+            return TestEvents.family(family).local(localHi, localLo, localPort).remote(remoteHi, remoteLo, remotePort);
         }
 
         void start(int synSeq, long ns, boolean hasTs, int tsval) {
@@ -130,8 +142,7 @@ class PendingTableTest {
                 long ns = random.nextLong();
                 boolean hasTs = random.nextBoolean();
                 int tsval = random.nextInt();
-                assertThat(table.insert(e.family, e.localHi, e.localLo, e.localPort, e.remoteHi, e.remoteLo,
-                        e.remotePort, seq, ns, hasTs, tsval)).isNotNegative();
+                assertThat(table.insert(syn(e.tuple(), seq, ns, hasTs, tsval))).isNotNegative();
                 e.start(seq, ns, hasTs, tsval);
                 model.add(e);
             } else if (!model.isEmpty()) {
@@ -142,7 +153,7 @@ class PendingTableTest {
                         long ns = random.nextLong();
                         boolean hasTs = random.nextBoolean();
                         int tsval = random.nextInt();
-                        table.retransmitted(slot, ns, hasTs, tsval);
+                        table.retransmitted(slot, syn(e.tuple(), 0, ns, hasTs, tsval));
                         e.prevSynNs = e.lastSynNs;
                         e.lastSynNs = ns;
                         e.prevTsval = e.lastTsval;
@@ -168,7 +179,7 @@ class PendingTableTest {
                         long ns = random.nextLong();
                         boolean hasTs = random.nextBoolean();
                         int tsval = random.nextInt();
-                        table.reset(slot, seq, ns, hasTs, tsval);
+                        table.reset(slot, syn(e.tuple(), seq, ns, hasTs, tsval));
                         e.start(seq, ns, hasTs, tsval);
                     }
                     default -> {
@@ -185,13 +196,15 @@ class PendingTableTest {
             for (Expected e : model) {
                 int slot = e.find(table);
                 assertThat(slot).isNotNegative();
+                Tuple tuple = table.tuple(slot, new Tuple());
                 assertThat(table.family(slot)).isEqualTo(e.family);
-                assertThat(table.localHi(slot)).isEqualTo(e.localHi);
-                assertThat(table.localLo(slot)).isEqualTo(e.localLo);
-                assertThat(table.remoteHi(slot)).isEqualTo(e.remoteHi);
-                assertThat(table.remoteLo(slot)).isEqualTo(e.remoteLo);
-                assertThat(table.localPort(slot)).isEqualTo(e.localPort);
-                assertThat(table.remotePort(slot)).isEqualTo(e.remotePort);
+                assertThat(tuple.family()).isEqualTo(e.family);
+                assertThat(tuple.localHi()).isEqualTo(e.localHi);
+                assertThat(tuple.localLo()).isEqualTo(e.localLo);
+                assertThat(tuple.remoteHi()).isEqualTo(e.remoteHi);
+                assertThat(tuple.remoteLo()).isEqualTo(e.remoteLo);
+                assertThat(tuple.localPort()).isEqualTo(e.localPort);
+                assertThat(tuple.remotePort()).isEqualTo(e.remotePort);
                 assertThat(table.seq(slot)).isEqualTo(e.seq);
                 assertThat(table.firstSynNs(slot)).isEqualTo(e.firstSynNs);
                 assertThat(table.lastSynNs(slot)).isEqualTo(e.lastSynNs);
@@ -214,28 +227,32 @@ class PendingTableTest {
     @Test
     void countsSaturateInsteadOfWrappingToZero() {
         PendingTable table = new PendingTable(1);
-        int slot = table.insert(4, 0, 1, 1, 0, 2, 2, 0, 0, false, 0);
+        Tuple tuple = TestEvents.family(4).local(0, 1, 1).remote(0, 2, 2);
+        int slot = table.insert(syn(tuple, 0, 0, false, 0));
         for (int i = 0; i < 70_000; i++) {
-            table.retransmitted(slot, i, false, 0);
+            table.retransmitted(slot, syn(tuple, 0, i, false, 0));
             table.answered(slot, i, i);
         }
         assertThat(table.synCount(slot)).isEqualTo(65_535);
         assertThat(table.answerCount(slot)).isEqualTo(255);
-        assertThat(table.localPort(slot)).isEqualTo(1);
-        assertThat(table.remotePort(slot)).isEqualTo(2);
-        assertThat(table.family(slot)).isEqualTo(4);
+        Tuple read = table.tuple(slot, new Tuple());
+        assertThat(read.localPort()).isEqualTo(1);
+        assertThat(read.remotePort()).isEqualTo(2);
+        assertThat(read.family()).isEqualTo(4);
     }
 
     @Test
     void sweepVisitsEveryEntryOnceWhileRemovalsMoveThem() {
         PendingTable table = new PendingTable(1000);
         for (int port = 0; port < 1000; port++) {
-            table.insert(4, 0, 1, port, 0, 2, 80, port, port, false, 0);
+            table.insert(syn(TestEvents.family(4).local(0, 1, port).remote(0, 2, 80), port, port, false, 0));
         }
         Map<Integer, Integer> visits = new HashMap<>();
+        Tuple tuple = new Tuple();
         table.sweep((t, slot) -> {
-            visits.merge(t.localPort(slot), 1, Integer::sum);
-            return t.localPort(slot) % 3 != 0;
+            int port = t.tuple(slot, tuple).localPort();
+            visits.merge(port, 1, Integer::sum);
+            return port % 3 != 0;
         });
         assertThat(visits).hasSize(1000);
         assertThat(visits.values()).containsOnly(1);

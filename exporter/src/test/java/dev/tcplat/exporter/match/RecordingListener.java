@@ -12,30 +12,33 @@ public final class RecordingListener implements HandshakeListener {
     public final List<Outcome> outcomes = new ArrayList<>();
 
     @Override
-    public void onHandshake(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
-            long rttNanos, long connectNanos) {
-        outcomes.add(new Outcome("handshake", direction, family, remoteHi, remoteLo, remotePort, rttNanos, connectNanos));
+    public void onHandshake(Direction direction, Tuple tuple, long rttNanos, long connectNanos) {
+        add("handshake", direction, tuple, rttNanos, connectNanos);
     }
 
     @Override
-    public void onSynToSynAck(int family, long remoteHi, long remoteLo, int remotePort, long nanos) {
-        outcomes.add(new Outcome("turnaround", Direction.INBOUND, family, remoteHi, remoteLo, remotePort, nanos, 0));
+    public void onSynToSynAck(Tuple tuple, long nanos) {
+        add("turnaround", Direction.INBOUND, tuple, nanos, 0);
     }
 
     @Override
-    public void onSynRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
-        outcomes.add(new Outcome("retransmit", direction, family, remoteHi, remoteLo, remotePort, 0, 0));
+    public void onSynRetransmit(Direction direction, Tuple tuple) {
+        add("retransmit", direction, tuple, 0, 0);
     }
 
     @Override
-    public void onSynAckRetransmit(Direction direction, int family, long remoteHi, long remoteLo, int remotePort) {
-        outcomes.add(new Outcome("synack-retransmit", direction, family, remoteHi, remoteLo, remotePort, 0, 0));
+    public void onSynAckRetransmit(Direction direction, Tuple tuple) {
+        add("synack-retransmit", direction, tuple, 0, 0);
     }
 
     @Override
-    public void onFailure(Direction direction, int family, long remoteHi, long remoteLo, int remotePort,
-            Failure failure) {
-        outcomes.add(new Outcome(failure.label, direction, family, remoteHi, remoteLo, remotePort, 0, 0));
+    public void onFailure(Direction direction, Tuple tuple, Failure failure) {
+        add(failure.label, direction, tuple, 0, 0);
+    }
+
+    private void add(String kind, Direction direction, Tuple tuple, long nanos, long connectNanos) {
+        outcomes.add(new Outcome(kind, direction, tuple.family(), tuple.remoteHi(), tuple.remoteLo(),
+                tuple.serverPort(direction), nanos, connectNanos));
     }
 
     public List<Outcome> of(String kind) {

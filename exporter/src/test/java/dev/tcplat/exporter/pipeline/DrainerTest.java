@@ -1,7 +1,10 @@
 package dev.tcplat.exporter.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tcplat.exporter.bpf.EventSource;
 import dev.tcplat.exporter.bpf.ProbeException;
+import dev.tcplat.exporter.match.HandshakeEvent;
 import dev.tcplat.exporter.match.InboundMatcher;
 import dev.tcplat.exporter.match.OutboundMatcher;
 import dev.tcplat.exporter.match.RecordingListener;
@@ -10,12 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DrainerTest {
     private static EventDecoder decoder(RecordingListener listener) {
         return new EventDecoder(new OutboundMatcher(8, 1_000_000L, listener),
-                new InboundMatcher(8, 1_000_000L, listener, (f, a, b, c, d, e, g) -> { }));
+                new InboundMatcher(8, 1_000_000L, listener, tuple -> { }));
     }
 
     @Test
@@ -40,8 +42,10 @@ class DrainerTest {
         long[] clock = {0};
         RecordingListener listener = new RecordingListener();
         OutboundMatcher matcher = new OutboundMatcher(8, 1_000L, listener);
-        matcher.onEgressSyn(4, 1, 0, 1, 2, 0, 80, 5, false, 0, 0);
-        EventDecoder decoder = new EventDecoder(matcher, new InboundMatcher(8, 1_000L, listener, (f, a, b, c, d, e, g) -> { }));
+        HandshakeEvent syn = new HandshakeEvent().reset(HandshakeEvent.Kind.SYN, true, 0).sequence(5, 0, false);
+        syn.tuple().family(4).local(1, 0, 1).remote(2, 0, 80);
+        matcher.onSyn(syn);
+        EventDecoder decoder = new EventDecoder(matcher, new InboundMatcher(8, 1_000L, listener, tuple -> { }));
         CountDownLatch idlePolls = new CountDownLatch(3);
         EventSource idle = (ByteBuffer buf, int max, int timeout) -> {
             clock[0] += 10_000;

@@ -1,5 +1,7 @@
 package dev.tcplat.exporter.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tcplat.exporter.bpf.EventLayout;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.InboundMatcher;
@@ -11,14 +13,14 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class EventDecoderTest {
     private final RecordingListener listener = new RecordingListener();
     private final List<long[]> forgotten = new ArrayList<>();
     private final OutboundMatcher matcher = new OutboundMatcher(64, 1_000_000_000L, listener);
     private final InboundMatcher inbound = new InboundMatcher(64, 1_000_000_000L, listener,
-            (family, lHi, lLo, lPort, rHi, rLo, rPort) -> forgotten.add(new long[] {family, lHi, rHi, lPort, rPort}));
+            t -> forgotten.add(
+                    new long[] {t.family(), t.localHi(), t.remoteHi(), t.localPort(), t.remotePort()}));
     private final EventDecoder decoder = new EventDecoder(matcher, inbound);
     private final ByteBuffer buf = ByteBuffer.allocateDirect(8 * EventLayout.EVENT_SIZE).order(ByteOrder.nativeOrder());
 

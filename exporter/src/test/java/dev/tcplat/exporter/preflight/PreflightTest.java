@@ -1,5 +1,8 @@
 package dev.tcplat.exporter.preflight;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tcplat.exporter.bpf.Link;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.iface.InterfaceSelector;
@@ -8,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each preflight message: one line, naming the problem and the fix. */
 class PreflightTest {
