@@ -3,7 +3,6 @@ package dev.tcplat.exporter.config;
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.iface.InterfaceSelector;
 import dev.tcplat.exporter.match.PendingTable;
-import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
 

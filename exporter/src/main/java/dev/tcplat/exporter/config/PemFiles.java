@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import java.io.IOException;
 import java.io.InputStream;
