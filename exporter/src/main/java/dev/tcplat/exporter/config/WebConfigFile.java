@@ -1,13 +1,5 @@
 package dev.tcplat.exporter.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -42,47 +34,22 @@ public final class WebConfigFile {
 
     private WebConfigFile() {}
 
+    private static final StrictYaml.Format FORMAT = new StrictYaml.Format(
+            "a web configuration file (the Prometheus web configuration format)", UNSUPPORTED);
+
     /** @throws IllegalArgumentException one line: the file, the key, what is wrong */
     public static WebConfig load(Path file) {
-        WebConfigYaml yaml = parse(file);
-        if (yaml == null) {
-            return WebConfig.PLAIN; // An empty file, as in exporter-toolkit: plain HTTP, no auth.
-        }
+        // An empty file, as in exporter-toolkit: plain HTTP, no auth.
+        return StrictYaml.load(file, WebConfigYaml.class, FORMAT,
+                yaml -> yaml.map(y -> toConfig(y, file)).orElse(WebConfig.PLAIN));
+    }
+
+    private static WebConfig toConfig(WebConfigYaml yaml, Path file) {
         Path base = file.toAbsolutePath().getParent();
         Optional<TlsSettings> tls = yaml.tls() == null ? Optional.empty() : Optional.of(tls(yaml.tls(), base));
         Map<String, String> users = users(yaml.basicAuthUsers());
         Map<String, String> headers = headers(yaml.http());
         return new WebConfig(tls, users, headers);
-    }
-
-    private static WebConfigYaml parse(Path file) {
-        ObjectMapper mapper = StrictYaml.mapper();
-        try {
-            if (Files.size(file) == 0) {
-                return null;
-            }
-            return mapper.readValue(file.toFile(), WebConfigYaml.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + " does not exist");
-        } catch (UnrecognizedPropertyException e) {
-            String key = e.getPropertyName();
-            String where = path(e);
-            if (UNSUPPORTED.contains(key)) {
-                throw new IllegalArgumentException(file + ": '" + where + "' is not supported by tcplat-exporter");
-            }
-            throw new IllegalArgumentException(file + ": unknown key '" + where + "'");
-        } catch (MismatchedInputException e) {
-            if (e.getPath().isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("No content")) {
-                return null; // Only comments: as empty.
-            }
-            throw new IllegalArgumentException(file + ": '" + path(e) + "' has the wrong type ("
-                    + firstLine(e.getOriginalMessage()) + ")");
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid YAML: " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " can not be read: " + e.getMessage());
-        }
     }
 
     private static TlsSettings tls(WebConfigYaml.Tls tls, Path base) {
@@ -214,16 +181,6 @@ public final class WebConfigFile {
     /** Relative paths in the file are relative to the file, as in exporter-toolkit. */
     private static Path resolve(Path base, String path) {
         return base == null ? Path.of(path) : base.resolve(path);
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     private static boolean blank(String value) {
