@@ -105,6 +105,19 @@ class WebConfigFileTest {
     }
 
     @Test
+    void aDamagedKeyIsNamedAsOneRatherThanByTheDecoder() throws Exception {
+        Files.writeString(dir.resolve("cut.key"), "-----BEGIN PRIVATE KEY-----\nAAAAA\n-----END PRIVATE KEY-----\n");
+        assertThat(error("tls_server_config: {cert_file: server.crt, key_file: cut.key}"))
+                .endsWith("cut.key: its PRIVATE KEY block is not valid base64; the file is damaged or cut short");
+    }
+
+    @Test
+    void aDirectoryGivenForACertificateIsNamedAsOne() throws Exception {
+        assertThat(error("tls_server_config: {cert_file: ., key_file: server.key}"))
+                .endsWith(": cert_file " + dir.resolve(".") + " is a directory, not a file");
+    }
+
+    @Test
     void encryptedOrLegacyKeysGetTheConversionCommand() throws Exception {
         Path legacy = dir.resolve("legacy.key");
         Files.writeString(legacy, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
