@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Reads a Prometheus web configuration file (the exporter-toolkit format, so one file serves
  * every exporter on a host) into a {@link WebConfig}. Everything is checked here, once, at
- * startup, certificates and keys included: a bad file is one line naming the key at fault.
+ * startup, certificates and keys included: a bad file is one line naming the file and the key at
+ * fault ({@link StrictYaml} words the binding errors, as for the config file).
  */
 public final class WebConfigFile {
     /**
@@ -31,11 +32,10 @@ public final class WebConfigFile {
     /** The modular-crypt form of a bcrypt hash: version, two-digit cost, 22+31 base64 characters. */
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
-
-    private WebConfigFile() {}
-
     private static final StrictYaml.Format FORMAT = new StrictYaml.Format(
             "a web configuration file (the Prometheus web configuration format)", UNSUPPORTED);
+
+    private WebConfigFile() {}
 
     /** @throws IllegalArgumentException one line: the file, the key, what is wrong */
     public static WebConfig load(Path file) {
