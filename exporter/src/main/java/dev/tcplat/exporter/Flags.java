@@ -7,15 +7,17 @@ import dev.tcplat.exporter.config.DurationParser;
 import dev.tcplat.exporter.config.ExporterConfig;
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.config.MetricsConfig;
-import dev.tcplat.exporter.web.WebConfig;
-import dev.tcplat.exporter.web.WebConfigFile;
+import dev.tcplat.exporter.config.WebConfig;
+import dev.tcplat.exporter.config.WebConfigFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The command line, in Prometheus exporter conventions. Turns into an {@link ExporterConfig}. */
 @Command(name = "tcplat-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -51,11 +53,11 @@ final class Flags {
                     + " (e.g. 500ms, 10s, 2m). Default: ${DEFAULT-VALUE}.")
     String handshakeTimeout;
 
-    @Option(names = "--pending.capacity", paramLabel = "N", defaultValue = "65536",
+    @Option(names = "--pending.capacity", paramLabel = "N", defaultValue = "65536", converter = WholeNumber.class,
             description = "Most handshakes waiting for an answer at once, per direction. Default: ${DEFAULT-VALUE}.")
     int pendingCapacity;
 
-    @Option(names = "--ringbuf.size", paramLabel = "BYTES", defaultValue = "8388608",
+    @Option(names = "--ringbuf.size", paramLabel = "BYTES", defaultValue = "8388608", converter = WholeNumber.class,
             description = "Size of the kernel-to-exporter ring buffer, a power of two. Default: ${DEFAULT-VALUE}.")
     int ringbufBytes;
 
@@ -116,4 +118,19 @@ final class Flags {
         }
     }
 
+    /** Numeric flags, refused in the user's terms rather than picocli's "is not an int". */
+    static final class WholeNumber implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            if (!text.strip().matches("[+-]?\\d+")) {
+                throw new TypeConversionException("'" + text + "' is not a whole number");
+            }
+            try {
+                return Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + text + "' is out of range: a whole number from "
+                        + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+            }
+        }
+    }
 }

@@ -2,10 +2,10 @@ package dev.tcplat.exporter.bench;
 
 import dev.tcplat.exporter.config.ListenAddress;
 import dev.tcplat.exporter.config.MetricsConfig;
+import dev.tcplat.exporter.config.WebConfig;
 import dev.tcplat.exporter.match.Direction;
 import dev.tcplat.exporter.match.Tuple;
 import dev.tcplat.exporter.web.MetricsServer;
-import dev.tcplat.exporter.web.WebConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

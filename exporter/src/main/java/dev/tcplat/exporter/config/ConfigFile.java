@@ -1,26 +1,17 @@
 package dev.tcplat.exporter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * Reads the exporter's YAML config file ({@code --config.file}) into a {@link MetricsConfig}.
- * Bound strictly: an unknown key, a wrong type or a duplicate key is an error naming the key and
- * its line, so a typo can not silently fall back to a default. Absent sections and keys take the
- * defaults of {@link MetricsConfig#DEFAULTS}. Example: {@code deploy/config/tcplat-exporter.yml}.
+ * Bound strictly by {@link StrictYaml}: an unknown key, a wrong type or a duplicate key is an error
+ * naming the key and its line, so a typo can not silently fall back to a default. Absent sections
+ * and keys take the defaults of {@link MetricsConfig#DEFAULTS}. Example:
+ * {@code deploy/config/tcplat-exporter.yml}.
  */
 public final class ConfigFile {
     private ConfigFile() {}
@@ -41,44 +32,12 @@ public final class ConfigFile {
 
     record Histograms(@JsonProperty("rtt_buckets") List<Double> rttBuckets, @JsonProperty("native") Boolean nativeHistograms) {}
 
+    private static final StrictYaml.Format FORMAT = new StrictYaml.Format("a tcplat-exporter config file", Set.of());
+
     /** @throws IllegalArgumentException one line: the file, the key (and line), what is wrong */
     public static MetricsConfig load(Path file) {
-        Yaml yaml = parse(file);
-        try {
-            return toConfig(yaml == null ? new Yaml(null, null, null) : yaml);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
-        }
-    }
-
-    private static Yaml parse(Path file) {
-        ObjectMapper mapper = StrictYaml.mapper().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        try {
-            String text = Files.readString(file);
-            // Empty, or comments only (a commented-out example): the defaults, as no keys would be.
-            if (text.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("#"))) {
-                return null;
-            }
-            return mapper.readValue(text, Yaml.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException(file + " is not readable by this user");
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + path(e) + "'"
-                    + keyLine(file, e.getPropertyName()));
-        } catch (JsonMappingException e) {
-            if (e.getCause() instanceof JsonProcessingException syntax) {
-                throw new IllegalArgumentException(file + " is not valid YAML" + line(syntax) + ": "
-                        + syntax.getOriginalMessage().lines().findFirst().orElse(""));
-            }
-            throw new IllegalArgumentException(file + ": '" + path(e) + "' has the wrong type" + line(e));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid YAML" + line(e) + ": "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " can not be read: " + e.getMessage());
-        }
+        return StrictYaml.load(file, Yaml.class, FORMAT,
+                yaml -> toConfig(yaml.orElseGet(() -> new Yaml(null, null, null))));
     }
 
     private static MetricsConfig toConfig(Yaml yaml) {
@@ -120,35 +79,5 @@ public final class ConfigFile {
 
     private static <T> T or(T value, T otherwise) {
         return value == null ? otherwise : value;
-    }
-
-    /** The key path as written in the file: {@code peers.groups[0].cidrs}. */
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining()).replaceFirst("^\\.", "");
-    }
-
-    /**
-     * The line where an unknown key is written. The YAML parser reports where it stopped reading,
-     * which is past the key's value, so look the key up instead: the first line that defines it.
-     */
-    private static String keyLine(Path file, String key) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            Pattern definition = Pattern.compile("^\\s*(-\\s+)?[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
-            for (int i = 0; i < lines.size(); i++) {
-                if (definition.matcher(lines.get(i)).find()) {
-                    return " (line " + (i + 1) + ")";
-                }
-            }
-        } catch (IOException e) {
-            // the line number is a courtesy
-        }
-        return "";
-    }
-
-    private static String line(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 }

@@ -3,7 +3,6 @@ package dev.tcplat.exporter.config;
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.iface.InterfaceSelector;
 import dev.tcplat.exporter.match.PendingTable;
-import dev.tcplat.exporter.web.WebConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,7 +43,8 @@ public record ExporterConfig(
                     + telemetryPath + "'");
         }
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-            throw new IllegalArgumentException("--handshake.timeout must be positive, got " + handshakeTimeout);
+            throw new IllegalArgumentException("--handshake.timeout must be positive (e.g. 500ms or 10s), got "
+                    + DurationParser.format(handshakeTimeout));
         }
         if (pendingCapacity < 1 || pendingCapacity > MAX_PENDING_CAPACITY) {
             throw new IllegalArgumentException("--pending.capacity must be within 1.." + MAX_PENDING_CAPACITY

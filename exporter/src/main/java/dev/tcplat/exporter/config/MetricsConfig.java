@@ -73,7 +73,7 @@ public record MetricsConfig(
         // Shorter than a few scrape intervals makes series flap; a second is the floor (tests use it).
         if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("peers.idle_timeout must be at least 1s, and should be several scrape"
-                    + " intervals; got " + idleTimeout);
+                    + " intervals; got " + DurationParser.format(idleTimeout));
         }
         for (int port : listedPorts) {
             within("ports.listed", port, 1, 65535);

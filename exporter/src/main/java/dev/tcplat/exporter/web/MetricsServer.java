@@ -5,8 +5,12 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.config.TlsSettings;
+import dev.tcplat.exporter.config.WebConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -46,7 +50,7 @@ public final class MetricsServer implements AutoCloseable {
         try {
             if (web.tls().isPresent()) {
                 HttpsServer https = HttpsServer.create(socket, 0);
-                https.setHttpsConfigurator(web.tls().get().configurator());
+                https.setHttpsConfigurator(configurator(web.tls().get()));
                 server = https;
             } else {
                 server = HttpServer.create(socket, 0);
@@ -67,6 +71,16 @@ public final class MetricsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return new MetricsServer(server, executor);
+    }
+
+    /** Applies the TLS settings to every connection of the JDK's HTTPS server. */
+    private static HttpsConfigurator configurator(TlsSettings tls) {
+        return new HttpsConfigurator(tls.context()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                params.setSSLParameters(tls.parameters());
+            }
+        };
     }
 
     private static void route(HttpServer server, String path, HttpHandler handler, WebConfig web,

@@ -53,6 +53,8 @@ class ConfigFileTest {
                 Arguments.of("peers:\n  ipv4_prefix_length: 0\n", "peers.ipv4_prefix_length must be within 1..32"),
                 Arguments.of("peers:\n  ipv6_prefix_length: 129\n", "peers.ipv6_prefix_length must be within 1..128"),
                 Arguments.of("peers:\n  idle_timeout: 500ms\n", "peers.idle_timeout must be at least 1s"),
+                Arguments.of("peers:\n  idle_timeout: 500ms\n", "several scrape intervals; got 500ms"),
+                Arguments.of("peers:\n  idle_timeout: 9999999h\n", "peers.idle_timeout: '9999999h' is too long"),
                 Arguments.of("peers:\n  idle_timeout: soon\n", "peers.idle_timeout: 'soon' is not a duration"),
                 Arguments.of("ports:\n  listed: [0]\n", "ports.listed must be within 1..65535"),
                 Arguments.of("ports:\n  listed: [443, 443]\n", "ports.listed names a port twice"),

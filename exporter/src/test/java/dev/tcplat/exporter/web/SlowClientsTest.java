@@ -3,6 +3,9 @@ package dev.tcplat.exporter.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.config.TestCertificates;
+import dev.tcplat.exporter.config.WebConfig;
+import dev.tcplat.exporter.config.WebConfigFile;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -105,7 +108,7 @@ class SlowClientsTest {
         javax.net.ssl.SSLContext client = javax.net.ssl.SSLContext.getInstance("TLS");
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", PemFiles.certificates("ca", pki.file("ca.crt")).get(0));
+        trust.setCertificateEntry("ca", pki.chain("ca").get(0));
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
                 javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.tcplat.exporter.config.ListenAddress;
+import dev.tcplat.exporter.config.TestCertificates;
+import dev.tcplat.exporter.config.WebConfigFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,15 +64,15 @@ class TlsEndpointTest {
     private static Client client(String certificateName, String protocol) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", PemFiles.certificates("ca", pki.file("ca.crt")).get(0));
+        trust.setCertificateEntry("ca", pki.chain("ca").get(0));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManager[] keyManagers = null;
         if (certificateName != null) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            List<X509Certificate> chain = PemFiles.certificates("cert", pki.file(certificateName + ".crt"));
-            PrivateKey key = PemFiles.privateKey("key", pki.file(certificateName + ".key"));
+            List<X509Certificate> chain = pki.chain(certificateName);
+            PrivateKey key = pki.key(certificateName);
             keys.setKeyEntry("me", key, new char[0], chain.toArray(X509Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, new char[0]);

@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

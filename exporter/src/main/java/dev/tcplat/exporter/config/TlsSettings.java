@@ -1,7 +1,5 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -16,7 +14,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS side of the endpoint: the server's key and chain, the protocol versions and cipher
- * suites it accepts, and whether (and against which CAs) it verifies client certificates.
+ * suites it accepts, and whether (and against which CAs) it verifies client certificates. Built
+ * while the web config file is read, so a key or chain the JDK refuses fails the start (and
+ * {@code --config.check}) before anything is served.
  */
 public final class TlsSettings {
     /** How a client certificate is asked for; names as in Go's crypto/tls and the web config. */
@@ -97,14 +97,14 @@ public final class TlsSettings {
         return List.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
     }
 
-    /** Applies these settings to every connection of a JDK HttpsServer. */
-    HttpsConfigurator configurator() {
-        return new HttpsConfigurator(context) {
-            @Override
-            public void configure(HttpsParameters params) {
-                params.setSSLParameters(copy(parameters));
-            }
-        };
+    /** The context every TLS connection of the endpoint is made from. */
+    public SSLContext context() {
+        return context;
+    }
+
+    /** A fresh copy of the connection parameters: the server sets one on each connection. */
+    public SSLParameters parameters() {
+        return copy(parameters);
     }
 
     List<String> protocols() {

@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +65,14 @@ final class PemFiles {
             throw new IllegalArgumentException(key + " " + file + " holds a '" + type + "' block; convert it to"
                     + " unencrypted PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
         }
-        byte[] der = Base64.getMimeDecoder().decode(block.group(2));
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(block.group(2));
+        } catch (IllegalArgumentException e) {
+            // The decoder's reason ("Last unit does not have enough valid bits") says nothing useful.
+            throw new IllegalArgumentException(key + " " + file + ": its PRIVATE KEY block is not valid base64;"
+                    + " the file is damaged or cut short");
+        }
         for (String algorithm : KEY_ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -108,6 +115,9 @@ final class PemFiles {
     }
 
     private static byte[] read(String key, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(key + " " + file + " is a directory, not a file");
+        }
         try {
             return Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {

@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,6 +102,19 @@ class WebConfigFileTest {
     })
     void badFileIsOneLineNamingTheKey(String yaml, String expected) {
         assertThat(error(yaml.replace("\\n", "\n"))).contains(expected);
+    }
+
+    @Test
+    void aDamagedKeyIsNamedAsOneRatherThanByTheDecoder() throws Exception {
+        Files.writeString(dir.resolve("cut.key"), "-----BEGIN PRIVATE KEY-----\nAAAAA\n-----END PRIVATE KEY-----\n");
+        assertThat(error("tls_server_config: {cert_file: server.crt, key_file: cut.key}"))
+                .endsWith("cut.key: its PRIVATE KEY block is not valid base64; the file is damaged or cut short");
+    }
+
+    @Test
+    void aDirectoryGivenForACertificateIsNamedAsOne() throws Exception {
+        assertThat(error("tls_server_config: {cert_file: ., key_file: server.key}"))
+                .endsWith(": cert_file " + dir.resolve(".") + " is a directory, not a file");
     }
 
     @Test

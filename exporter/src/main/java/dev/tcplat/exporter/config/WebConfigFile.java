@@ -1,14 +1,5 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.tcplat.exporter.config.StrictYaml;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -25,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Reads a Prometheus web configuration file (the exporter-toolkit format, so one file serves
  * every exporter on a host) into a {@link WebConfig}. Everything is checked here, once, at
- * startup, certificates and keys included: a bad file is one line naming the key at fault.
+ * startup, certificates and keys included: a bad file is one line naming the file and the key at
+ * fault ({@link StrictYaml} words the binding errors, as for the config file).
  */
 public final class WebConfigFile {
     /**
@@ -40,50 +32,24 @@ public final class WebConfigFile {
     /** The modular-crypt form of a bcrypt hash: version, two-digit cost, 22+31 base64 characters. */
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
+    private static final StrictYaml.Format FORMAT = new StrictYaml.Format(
+            "a web configuration file (the Prometheus web configuration format)", UNSUPPORTED);
 
     private WebConfigFile() {}
 
     /** @throws IllegalArgumentException one line: the file, the key, what is wrong */
     public static WebConfig load(Path file) {
-        WebConfigYaml yaml = parse(file);
-        if (yaml == null) {
-            return WebConfig.PLAIN; // An empty file, as in exporter-toolkit: plain HTTP, no auth.
-        }
+        // An empty file, as in exporter-toolkit: plain HTTP, no auth.
+        return StrictYaml.load(file, WebConfigYaml.class, FORMAT,
+                yaml -> yaml.map(y -> toConfig(y, file)).orElse(WebConfig.PLAIN));
+    }
+
+    private static WebConfig toConfig(WebConfigYaml yaml, Path file) {
         Path base = file.toAbsolutePath().getParent();
         Optional<TlsSettings> tls = yaml.tls() == null ? Optional.empty() : Optional.of(tls(yaml.tls(), base));
         Map<String, String> users = users(yaml.basicAuthUsers());
         Map<String, String> headers = headers(yaml.http());
         return new WebConfig(tls, users, headers);
-    }
-
-    private static WebConfigYaml parse(Path file) {
-        ObjectMapper mapper = StrictYaml.mapper();
-        try {
-            if (Files.size(file) == 0) {
-                return null;
-            }
-            return mapper.readValue(file.toFile(), WebConfigYaml.class);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + " does not exist");
-        } catch (UnrecognizedPropertyException e) {
-            String key = e.getPropertyName();
-            String where = path(e);
-            if (UNSUPPORTED.contains(key)) {
-                throw new IllegalArgumentException(file + ": '" + where + "' is not supported by tcplat-exporter");
-            }
-            throw new IllegalArgumentException(file + ": unknown key '" + where + "'");
-        } catch (MismatchedInputException e) {
-            if (e.getPath().isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("No content")) {
-                return null; // Only comments: as empty.
-            }
-            throw new IllegalArgumentException(file + ": '" + path(e) + "' has the wrong type ("
-                    + firstLine(e.getOriginalMessage()) + ")");
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not valid YAML: " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " can not be read: " + e.getMessage());
-        }
     }
 
     private static TlsSettings tls(WebConfigYaml.Tls tls, Path base) {
@@ -215,16 +181,6 @@ public final class WebConfigFile {
     /** Relative paths in the file are relative to the file, as in exporter-toolkit. */
     private static Path resolve(Path base, String path) {
         return base == null ? Path.of(path) : base.resolve(path);
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     private static boolean blank(String value) {

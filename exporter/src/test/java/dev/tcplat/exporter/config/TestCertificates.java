@@ -1,9 +1,11 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,14 +15,14 @@ import java.util.concurrent.TimeUnit;
  * certificate for 127.0.0.1 signed by it, a client certificate signed by it, and a client
  * certificate from a second, untrusted CA. Keys are P-256 in PKCS#8, as openssl 3 writes them.
  */
-final class TestCertificates {
+public final class TestCertificates {
     final Path dir;
 
     private TestCertificates(Path dir) {
         this.dir = dir;
     }
 
-    static TestCertificates create(Path dir) throws Exception {
+    public static TestCertificates create(Path dir) throws Exception {
         TestCertificates pki = new TestCertificates(dir);
         pki.ca("ca");
         pki.ca("other-ca");
@@ -32,8 +34,18 @@ final class TestCertificates {
         return pki;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
+    }
+
+    /** The certificates in {@code NAME.crt}, read as the web config file reads them. */
+    public List<X509Certificate> chain(String name) {
+        return PemFiles.certificates(name, file(name + ".crt"));
+    }
+
+    /** The private key in {@code NAME.key}, read as the web config file reads it. */
+    public PrivateKey key(String name) {
+        return PemFiles.privateKey(name, file(name + ".key"));
     }
 
     private void ca(String name) throws Exception {
@@ -49,7 +61,7 @@ final class TestCertificates {
     }
 
     /** Runs openssl in the directory; returns its exit code and output (stdin is empty). */
-    Result run(String... args) throws Exception {
+    public Result run(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
@@ -70,5 +82,5 @@ final class TestCertificates {
         }
     }
 
-    record Result(int code, String output) {}
+    public record Result(int code, String output) {}
 }

@@ -1,4 +1,4 @@
-package dev.tcplat.exporter.web;
+package dev.tcplat.exporter.config;
 
 import java.util.Map;
 import java.util.Optional;
