@@ -45,8 +45,7 @@ public final class Probe implements EventSource, AutoCloseable {
             shim = new ShimAbi(TcplatNative.tcplat_abi_hash(), TcplatNative.tcplat_abi_version(),
                     TcplatNative.tcplat_event_size());
         } catch (LinkageError e) {
-            throw new ProbeException("cannot load the native shim libtcplat.so (" + e.getMessage()
-                    + "); it needs libelf1 and zlib1g installed, and a writable jna.tmpdir", 0);
+            throw ShimAbi.loadFailure(e);
         }
         ShimAbi.requireSameAsJar(shim);
     }

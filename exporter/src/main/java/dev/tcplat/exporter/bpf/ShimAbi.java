@@ -20,4 +20,15 @@ record ShimAbi(long hash, int version, int eventSize) {
                     shim.hash, shim.version, shim.eventSize, JAR.hash, JAR.version, JAR.eventSize), 0);
         }
     }
+
+    /** Why the shim did not load: a shim older than the hash is another build, not a missing library. */
+    static ProbeException loadFailure(LinkageError e) {
+        String detail = String.valueOf(e.getMessage());
+        if (detail.contains("'tcplat_abi_hash'")) {
+            return new ProbeException("libtcplat.so and this jar come from different builds (the shim predates the"
+                    + " ABI hash): rebuild both from one source", 0);
+        }
+        return new ProbeException("cannot load the native shim libtcplat.so (" + detail
+                + "); it needs libelf1 and zlib1g installed, and a writable jna.tmpdir", 0);
+    }
 }

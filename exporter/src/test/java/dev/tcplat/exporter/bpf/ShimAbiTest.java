@@ -31,6 +31,24 @@ class ShimAbiTest {
     }
 
     @Test
+    void aShimOlderThanTheHashIsNamedAnotherBuild() {
+        // JNA's words when a directly mapped function is missing from the library
+        UnsatisfiedLinkError missing = new UnsatisfiedLinkError(
+                "Error looking up function 'tcplat_abi_hash': libtcplat.so: undefined symbol: tcplat_abi_hash");
+
+        assertThat(ShimAbi.loadFailure(missing))
+                .hasMessage("libtcplat.so and this jar come from different builds (the shim predates the ABI hash):"
+                        + " rebuild both from one source");
+    }
+
+    @Test
+    void aShimThatDoesNotLoadIsNotBlamedOnTheBuild() {
+        assertThat(ShimAbi.loadFailure(new UnsatisfiedLinkError("libelf.so.1: cannot open shared object file")))
+                .hasMessageStartingWith("cannot load the native shim libtcplat.so (libelf.so.1: cannot open")
+                .hasMessageNotContaining("different builds");
+    }
+
+    @Test
     void theShimBuiltWithThisJarPassesTheStartupCheck() {
         assertThatCode(Probe::checkShim).doesNotThrowAnyException();
     }
