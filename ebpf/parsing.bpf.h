@@ -24,18 +24,14 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+#include "tcp_flags.h"
+
 #define VLAN_MAX_DEPTH 2    /* 802.1ad outer tag + 802.1Q inner tag */
 #define IPV6_EXT_MAX_DEPTH 6
 #define TCP_OPT_MAX_LEN 40  /* doff is 4 bits: at most 60 - 20 option bytes */
 
 #define IPV4_FRAG_OFFSET 0x1fff  /* fragment offset bits of frag_off (host order) */
 #define IPV6_FRAG_OFFSET 0xfff8  /* same for the IPv6 fragment header */
-
-/* TCP flags byte (offset 13 of the TCP header). */
-#define TCP_FL_FIN 0x01
-#define TCP_FL_SYN 0x02
-#define TCP_FL_RST 0x04
-#define TCP_FL_ACK 0x10
 
 #define TCPOPT_EOL 0
 #define TCPOPT_NOP 1

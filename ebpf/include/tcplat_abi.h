@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The one ABI between the TC program, the native shim and the Java decoder
- * (dev.tcplat.exporter.bpf.EventLayout mirrors every offset below).
+ * The one ABI between the TC program, the native shim and the Java decoder.
+ * Java never copies a number from here: abi/abigen.c prints every size,
+ * offset and enum value below into a generated class at build time, and a
+ * hash of them all into both the shim and the jar, which startup compares.
  *
  * Rules that keep the three sides honest:
  *  - every field has a fixed offset and explicit padding; the size is asserted;
  *  - byte order is converted once, in BPF: ports, seq, ack and TCP timestamps
  *    are host order; addresses stay as the bytes that were on the wire;
- *  - any change to this layout or to the event kinds bumps TCPLAT_ABI_VERSION, and the exporter
- *    refuses to start when the shim reports a version or size it does not know.
+ *  - any change to this layout or to the event kinds bumps TCPLAT_ABI_VERSION, so the refusal
+ *    message can say how far apart two builds are; the hash refuses them either way.
  */
 #ifndef TCPLAT_ABI_H
 #define TCPLAT_ABI_H
@@ -107,8 +109,8 @@ _Static_assert(sizeof(struct tcplat_flow_key) == 40, "struct tcplat_flow_key lay
 /*
  * The program's .bss: what ingress ACKs read before they may look at the
  * synacks map. Only the program keeps it; tests and the benchmark read it
- * back (and reset it) at these offsets, which the tests' ProgramGlobals
- * mirrors.
+ * back (and reset it) at these offsets, which the build checks against the
+ * object's BTF before generating them for the tests' ProgramGlobals.
  */
 struct tcplat_waiting {
 	/* 0: entries in synacks. While zero no ingress ACK looks further:
@@ -123,6 +125,6 @@ struct tcplat_waiting {
 _Static_assert(sizeof(struct tcplat_waiting) == 8 + 4 * TCPLAT_ACK_SLOTS, "struct tcplat_waiting layout changed");
 
 _Static_assert(sizeof(struct tcplat_event) == TCPLAT_EVENT_SIZE,
-	       "struct tcplat_event layout changed: bump TCPLAT_ABI_VERSION and EventLayout.java");
+	       "struct tcplat_event layout changed: bump TCPLAT_ABI_VERSION");
 
 #endif /* TCPLAT_ABI_H */

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +16,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "tcplat_shim.h"
-
-#define API __attribute__((visibility("default")))
+#include "tcplat_internal.h"
 
 /* Large enough for one datagram of a link dump: the kernel fills up to
  * max(page size, 32 KiB) per recv when the buffer allows it. */
@@ -28,9 +25,6 @@
 #define DUMP_TRIES 4
 
 _Static_assert(sizeof(struct tcplat_link) == TCPLAT_LINK_SIZE, "struct tcplat_link layout");
-
-/* tcplat_shim.c owns last_error; this sets it with the same rules. */
-int tcplat_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int open_route_socket(unsigned int groups)
 {

@@ -31,10 +31,16 @@ enum tcplat_program {
 	TCPLAT_PROG_EGRESS_ETH = 1,
 	TCPLAT_PROG_INGRESS_L3 = 2,
 	TCPLAT_PROG_EGRESS_L3 = 3,
+	TCPLAT_PROG__COUNT = 4,  /* not a program: how many there are */
 };
 
 int tcplat_abi_version(void);
 int tcplat_event_size(void);
+
+/* A hash over every size, offset and enum value the Java side mirrors
+ * (generated at build time with it); equal only when the shim and the jar
+ * come from the same build. */
+uint64_t tcplat_abi_hash(void);
 
 /* A one-line description of the calling thread's last failure. */
 const char *tcplat_last_error(void);

@@ -3,6 +3,7 @@ package dev.tcplat.exporter;
 import ch.qos.logback.classic.Level;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.config.ExporterConfig;
+import dev.tcplat.exporter.config.PageSize;
 import dev.tcplat.exporter.preflight.Preflight;
 import dev.tcplat.exporter.preflight.PreflightException;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class Main {
         }
         ExporterConfig config;
         try {
-            config = flags.toConfig();
+            config = flags.toConfig().requireRingbufPages(PageSize.ofThisKernel());
         } catch (IllegalArgumentException | IOException e) {
             err.println("tcplat-exporter: " + e.getMessage());
             return EXIT_USAGE;

@@ -1,13 +1,13 @@
 package dev.tcplat.exporter.bpf;
 
-/** How the probe hooks an interface; values match {@code enum tcplat_attach_mode}. */
+/** How the probe hooks an interface; values generated from {@code enum tcplat_attach_mode}. */
 public enum AttachMode {
     /** TCX links where the kernel has them (6.6+), legacy clsact otherwise. */
-    AUTO(0),
+    AUTO(TcplatAbi.TCPLAT_ATTACH_AUTO),
     /** TCX links only: they vanish with the process, so nothing can be left behind. */
-    TCX(1),
+    TCX(TcplatAbi.TCPLAT_ATTACH_TCX),
     /** Legacy clsact qdisc and direct-action filter. */
-    TC(2);
+    TC(TcplatAbi.TCPLAT_ATTACH_TC);
 
     final int nativeValue;
 

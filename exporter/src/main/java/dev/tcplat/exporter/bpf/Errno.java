@@ -1,19 +1,22 @@
 package dev.tcplat.exporter.bpf;
 
-/** The few Linux errno values the probe reacts to, with advice an operator can act on. */
+/**
+ * The few Linux errno values the probe reacts to, with advice an operator can act on; the numbers come
+ * from {@code <errno.h>} through {@link TcplatAbi}.
+ */
 final class Errno {
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int ENXIO = 6;
-    static final int ENOMEM = 12;
-    static final int EACCES = 13;
-    static final int EBUSY = 16;
-    static final int EEXIST = 17;
-    static final int ENODEV = 19;
-    static final int EINVAL = 22;
-    static final int EOPNOTSUPP = 95;
-    static final int EALREADY = 114;
+    static final int EPERM = TcplatAbi.EPERM;
+    static final int ENOENT = TcplatAbi.ENOENT;
+    static final int EINTR = TcplatAbi.EINTR;
+    static final int ENXIO = TcplatAbi.ENXIO;
+    static final int ENOMEM = TcplatAbi.ENOMEM;
+    static final int EACCES = TcplatAbi.EACCES;
+    static final int EBUSY = TcplatAbi.EBUSY;
+    static final int EEXIST = TcplatAbi.EEXIST;
+    static final int ENODEV = TcplatAbi.ENODEV;
+    static final int EINVAL = TcplatAbi.EINVAL;
+    static final int EOPNOTSUPP = TcplatAbi.EOPNOTSUPP;
+    static final int EALREADY = TcplatAbi.EALREADY;
 
     private Errno() {}
 

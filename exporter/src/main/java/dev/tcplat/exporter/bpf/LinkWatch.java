@@ -14,10 +14,12 @@ import java.util.List;
  * and a veth just created, or a bond's slave, has none.
  */
 public final class LinkWatch implements AutoCloseable {
-    /** {@code struct tcplat_link}: ifindex, flags, type, then a 16-byte name. */
-    private static final int LINK_SIZE = 28;
-    private static final int NAME_OFFSET = 12;
-    private static final int NAME_SIZE = 16;
+    /** {@code struct tcplat_link} of {@code ebpf/shim/tcplat_shim.h}. */
+    private static final int LINK_SIZE = TcplatAbi.SIZEOF_TCPLAT_LINK;
+    private static final int IFINDEX_OFFSET = TcplatAbi.OFFSETOF_TCPLAT_LINK_IFINDEX;
+    private static final int FLAGS_OFFSET = TcplatAbi.OFFSETOF_TCPLAT_LINK_FLAGS;
+    private static final int NAME_OFFSET = TcplatAbi.OFFSETOF_TCPLAT_LINK_NAME;
+    private static final int NAME_SIZE = TcplatAbi.SIZEOF_TCPLAT_LINK_NAME;
 
     private final int fd;
     private boolean closed;
@@ -61,7 +63,7 @@ public final class LinkWatch implements AutoCloseable {
                 length++;
             }
             String name = new String(buf, base + NAME_OFFSET, length, StandardCharsets.UTF_8);
-            links.add(Link.fromFlags(records.getInt(base), name, records.getInt(base + 4)));
+            links.add(Link.fromFlags(records.getInt(base + IFINDEX_OFFSET), name, records.getInt(base + FLAGS_OFFSET)));
         }
         return links;
     }

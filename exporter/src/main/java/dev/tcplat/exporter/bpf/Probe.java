@@ -25,7 +25,7 @@ public final class Probe implements EventSource, AutoCloseable {
 
     /**
      * Loads the BPF object shipped in the jar with a ring buffer of {@code ringBytes} (a power of
-     * two, at least one page) after checking that the shim speaks this build's event ABI.
+     * two, at least one page) after checking that the shim was built with this jar's ABI.
      */
     public static Probe open(int ringBytes) throws ProbeException {
         checkShim();
@@ -38,23 +38,16 @@ public final class Probe implements EventSource, AutoCloseable {
         return new Probe(new Pointer(handleOut[0]));
     }
 
-    /** Loads the native shim and checks that it speaks this build's event ABI. */
+    /** Loads the native shim and checks that it was built with this jar's ABI. */
     public static void checkShim() throws ProbeException {
-        int version;
-        int size;
+        ShimAbi shim;
         try {
-            version = TcplatNative.tcplat_abi_version();
-            size = TcplatNative.tcplat_event_size();
+            shim = new ShimAbi(TcplatNative.tcplat_abi_hash(), TcplatNative.tcplat_abi_version(),
+                    TcplatNative.tcplat_event_size());
         } catch (LinkageError e) {
-            throw new ProbeException("cannot load the native shim libtcplat.so (" + e.getMessage()
-                    + "); it needs libelf1 and zlib1g installed, and a writable jna.tmpdir", 0);
+            throw ShimAbi.loadFailure(e);
         }
-        if (version != EventLayout.ABI_VERSION || size != EventLayout.EVENT_SIZE) {
-            throw new ProbeException(String.format(
-                    "native shim speaks event ABI v%d (%d-byte events) but this build expects v%d (%d bytes);"
-                            + " rebuild so the jar and libtcplat.so come from the same source",
-                    version, size, EventLayout.ABI_VERSION, EventLayout.EVENT_SIZE), 0);
-        }
+        ShimAbi.requireSameAsJar(shim);
     }
 
     private static byte[] readBpfObject() throws ProbeException {

@@ -1,14 +1,14 @@
 package dev.tcplat.exporter.bpf;
 
 /**
- * The object's four TC programs; values match {@code enum tcplat_program}. Direction and link
+ * The object's four TC programs; values generated from {@code enum tcplat_program}. Direction and link
  * type are baked into separate programs so the packet path never looks either up.
  */
 public enum ProgramVariant {
-    INGRESS_ETH(0),
-    EGRESS_ETH(1),
-    INGRESS_L3(2),
-    EGRESS_L3(3);
+    INGRESS_ETH(TcplatAbi.TCPLAT_PROG_INGRESS_ETH),
+    EGRESS_ETH(TcplatAbi.TCPLAT_PROG_EGRESS_ETH),
+    INGRESS_L3(TcplatAbi.TCPLAT_PROG_INGRESS_L3),
+    EGRESS_L3(TcplatAbi.TCPLAT_PROG_EGRESS_L3);
 
     final int nativeValue;
 

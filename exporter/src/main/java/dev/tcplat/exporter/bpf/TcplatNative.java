@@ -24,6 +24,9 @@ final class TcplatNative {
 
     static native int tcplat_event_size();
 
+    /** A {@code uint64_t}: the bits are what matters, not the sign. */
+    static native long tcplat_abi_hash();
+
     static native String tcplat_last_error();
 
     /** {@code handleOut[0]} receives the {@code struct tcplat *}. */

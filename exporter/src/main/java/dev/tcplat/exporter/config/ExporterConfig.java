@@ -24,6 +24,7 @@ public record ExporterConfig(
         List<String> interfaceExcludes,
         MetricsConfig metrics) {
 
+    /** The smallest page any Linux has; {@link #requireRingbufPages} checks the running kernel's. */
     public static final int MIN_RINGBUF_BYTES = 4096;
 
     /** Which interfaces to watch, from {@link #interfaces} and {@link #interfaceExcludes}. */
@@ -60,6 +61,22 @@ public record ExporterConfig(
         }
         if (!List.of("plain", "json").contains(logFormat)) {
             throw new IllegalArgumentException("--log.format must be plain or json; got '" + logFormat + "'");
+        }
+    }
+
+    /**
+     * The ring must be a multiple of this kernel's page size or the load fails; a power of two is
+     * one exactly when it is at least one page, page sizes being powers of two as well.
+     */
+    public ExporterConfig requireRingbufPages(int pageSize) {
+        requireRingbufPages(ringbufBytes, pageSize);
+        return this;
+    }
+
+    static void requireRingbufPages(int ringbufBytes, int pageSize) {
+        if (ringbufBytes < pageSize) {
+            throw new IllegalArgumentException("--ringbuf.size must be at least the page size of this kernel, "
+                    + pageSize + " bytes, got " + ringbufBytes);
         }
     }
 }

@@ -22,7 +22,7 @@ import java.util.Optional;
  * <ol>
  *   <li>the kernel is new enough for the BPF programs (5.14);</li>
  *   <li>the process holds CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or is root);</li>
- *   <li>the native shim loads and speaks this build's event ABI;</li>
+ *   <li>the native shim loads and was built with this jar's ABI (one hash over every shared constant);</li>
  *   <li>every interface named exactly exists;</li>
  *   <li>the metrics port can be bound.</li>
  * </ol>

@@ -17,13 +17,16 @@ import java.util.stream.Stream;
 /**
  * The program's .bss ({@code struct tcplat_waiting} in {@code ebpf/include/tcplat_abi.h}), read and
  * written with bpftool as an outsider would: the shim has no reason to expose it. Assumes the probe
- * under test is the only one this JVM holds open.
+ * under test is the only one this JVM holds open. The layout is generated, and the build checks it
+ * against the object's BTF (ebpf/abi/abigen.c).
  */
 final class ProgramGlobals {
-    static final int ACK_SLOTS = 16384;
-    /** Offsets in struct tcplat_waiting. */
-    private static final int SYNACKS = 0;
-    private static final int ACK_SLOTS_OFFSET = 8;
+    static final int ACK_SLOTS = TcplatAbi.TCPLAT_ACK_SLOTS;
+    /** Offsets in the .bss map's value. */
+    private static final int SYNACKS = TcplatAbi.BSS_OFFSETOF_WAITING + TcplatAbi.OFFSETOF_TCPLAT_WAITING_SYNACKS;
+    private static final int ACK_SLOTS_OFFSET =
+            TcplatAbi.BSS_OFFSETOF_WAITING + TcplatAbi.OFFSETOF_TCPLAT_WAITING_ACK_SLOTS;
+    private static final int ACK_SLOT_SIZE = TcplatAbi.SIZEOF_TCPLAT_WAITING_ACK_SLOTS / TcplatAbi.TCPLAT_ACK_SLOTS;
 
     private final long mapId;
     private final ByteBuffer value;
@@ -44,7 +47,7 @@ final class ProgramGlobals {
         for (String b : bytes) {
             value.put((byte) (int) Integer.decode(b.trim()));
         }
-        assertThat(value.capacity()).as(".bss size").isEqualTo(ACK_SLOTS_OFFSET + 4 * ACK_SLOTS);
+        assertThat(value.capacity()).as(".bss size").isEqualTo(TcplatAbi.BSS_SIZEOF_WAITING);
         return new ProgramGlobals(id, value);
     }
 
@@ -55,21 +58,21 @@ final class ProgramGlobals {
 
     /** The pre-filter slot an ACK number falls into. */
     long ackSlot(long ack) {
-        return Integer.toUnsignedLong(value.getInt(ACK_SLOTS_OFFSET + 4 * slotOf(ack)));
+        return Integer.toUnsignedLong(value.getInt(ACK_SLOTS_OFFSET + ACK_SLOT_SIZE * slotOf(ack)));
     }
 
     /** Sum over all slots: the waiting entries the pre-filter knows of. */
     long ackSlotSum() {
         long sum = 0;
         for (int i = 0; i < ACK_SLOTS; i++) {
-            sum += Integer.toUnsignedLong(value.getInt(ACK_SLOTS_OFFSET + 4 * i));
+            sum += Integer.toUnsignedLong(value.getInt(ACK_SLOTS_OFFSET + ACK_SLOT_SIZE * i));
         }
         return sum;
     }
 
     /** Overwrites one slot in the kernel (the rest as read), to show what the program does with it. */
     void writeAckSlot(long ack, int count) throws Exception {
-        value.putInt(ACK_SLOTS_OFFSET + 4 * slotOf(ack), count);
+        value.putInt(ACK_SLOTS_OFFSET + ACK_SLOT_SIZE * slotOf(ack), count);
         List<String> args = new ArrayList<>(List.of("map", "update", "id", Long.toString(mapId),
                 "key", "0", "0", "0", "0", "value"));
         for (int i = 0; i < value.capacity(); i++) {

@@ -26,7 +26,7 @@ class KillNineIT {
     private static final int KILLS = 50;
     private static final int LEGACY_CRASHES = 3;
     private static final int CONNECTIONS = 10;
-    /** tcplat's legacy filter handle (tcplat_shim.c TCPLAT_TC_HANDLE), as tc prints it. */
+    /** tcplat's legacy filter handle (ebpf/shim/tcplat_clsact.c TCPLAT_TC_HANDLE), as tc prints it. */
     private static final String OUR_HANDLE = "handle 0x7c1a7 ";
 
     @Test
