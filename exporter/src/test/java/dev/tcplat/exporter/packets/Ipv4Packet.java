@@ -55,8 +55,9 @@ public final class Ipv4Packet {
     }
 
     /**
-     * Fills in the header checksum and, for TCP, the segment's: needed where the packet enters
-     * the stack as if received (a tun hands it in with CHECKSUM_NONE, so both are verified).
+     * Fills in the header checksum and, when the payload holds a whole TCP header, the segment's:
+     * needed where the packet enters the stack as if received (a tun hands it in with
+     * CHECKSUM_NONE, so both are verified).
      */
     public Ipv4Packet withChecksums() {
         checksums = true;
@@ -86,7 +87,7 @@ public final class Ipv4Packet {
         byte[] bytes = packet.array();
         if (checksums) {
             packet.putShort(CHECKSUM_OFFSET, (short) InternetChecksum.of(bytes, 0, headerLength));
-            if (protocol == IpProtocols.TCP) {
+            if (protocol == IpProtocols.TCP && payload.length >= TcpSegment.HEADER_LENGTH) {
                 packet.putShort(headerLength + TcpSegment.CHECKSUM_OFFSET,
                         (short) InternetChecksum.tcp(bytes, source, destination, headerLength, payload.length));
             }

@@ -38,7 +38,7 @@ public final class Ipv6Packet {
         return this;
     }
 
-    /** Fills in a TCP payload's checksum, which IPv6 makes mandatory (RFC 8200 §8.1). */
+    /** Fills in the checksum of a TCP header in the payload, which IPv6 makes mandatory (RFC 8200 §8.1). */
     public Ipv6Packet withChecksums() {
         checksums = true;
         return this;
@@ -64,7 +64,7 @@ public final class Ipv6Packet {
         int upperLayer = packet.position();
         packet.put(payload);
         byte[] bytes = packet.array();
-        if (checksums && protocol == IpProtocols.TCP) {
+        if (checksums && protocol == IpProtocols.TCP && payload.length >= TcpSegment.HEADER_LENGTH) {
             packet.putShort(upperLayer + TcpSegment.CHECKSUM_OFFSET,
                     (short) InternetChecksum.tcp(bytes, source, destination, upperLayer, payload.length));
         }
