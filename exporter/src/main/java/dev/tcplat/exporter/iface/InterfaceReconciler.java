@@ -2,7 +2,6 @@ package dev.tcplat.exporter.iface;
 
 import dev.tcplat.exporter.bpf.AttachMode;
 import dev.tcplat.exporter.bpf.Link;
-import dev.tcplat.exporter.bpf.LinkWatch;
 import dev.tcplat.exporter.bpf.Probe;
 import dev.tcplat.exporter.bpf.ProbeException;
 import dev.tcplat.exporter.lifecycle.Threads;
@@ -13,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading follows the shim's rule that one thread attaches and detaches: {@link #start}
  * makes the first pass on the caller's thread, then hands over to the reconciler thread;
  * {@link #close} joins that thread before it detaches everything itself.
+ *
+ * <p>The probe and rtnetlink are reached through {@link ProgramAttacher} and {@link LinkSource},
+ * and time through a nanosecond clock, so that the rules above are unit-tested with fakes.
  */
 public final class InterfaceReconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InterfaceReconciler.class);
@@ -39,10 +42,12 @@ public final class InterfaceReconciler implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(60);
 
-    private final Probe probe;
+    private final ProgramAttacher attacher;
+    private final LinkSource links;
     private final InterfaceSelector selector;
     private final AttachMode requested;
-    private final LinkWatch watch;
+    /** {@link System#nanoTime} but in tests. */
+    private final LongSupplier clock;
     /** By interface index: the index, not the name, identifies a device. */
     private final Map<Integer, Attached> attached = new LinkedHashMap<>();
     private final Map<Integer, Failure> failures = new HashMap<>();
@@ -50,6 +55,7 @@ public final class InterfaceReconciler implements AutoCloseable {
     private volatile boolean running;
     private boolean fallbackReported;
     private String lastLoopError = "";
+    private long nextFullPass;
     private Thread thread;
     private boolean closed;
 
@@ -57,11 +63,13 @@ public final class InterfaceReconciler implements AutoCloseable {
 
     private record Failure(String name, String message, long retryAtNanos, Duration delay) {}
 
-    private InterfaceReconciler(Probe probe, InterfaceSelector selector, AttachMode requested, LinkWatch watch) {
-        this.probe = probe;
+    InterfaceReconciler(ProgramAttacher attacher, LinkSource links, InterfaceSelector selector, AttachMode requested,
+            LongSupplier clock) {
+        this.attacher = attacher;
+        this.links = links;
         this.selector = selector;
         this.requested = requested;
-        this.watch = watch;
+        this.clock = clock;
     }
 
     /**
@@ -73,22 +81,35 @@ public final class InterfaceReconciler implements AutoCloseable {
     public static InterfaceReconciler start(Probe probe, InterfaceSelector selector, AttachMode requested)
             throws ProbeException {
         // Listening starts before the first list, so no change can slip in between.
-        InterfaceReconciler reconciler = new InterfaceReconciler(probe, selector, requested, LinkWatch.open());
-        try {
-            List<Link> links = LinkWatch.list();
-            reconciler.reconcile(links, true);
-            if (selector.select(links).isEmpty()) {
-                log.warn("no interface matches {} yet; waiting for one to appear", selector);
-            }
-        } catch (ProbeException | RuntimeException e) {
-            reconciler.close();
-            throw e;
-        }
+        return start(ProgramAttacher.of(probe), LinkSource.netlink(), selector, requested);
+    }
+
+    /** {@link #start(Probe, InterfaceSelector, AttachMode)} over any attacher and source of links. */
+    public static InterfaceReconciler start(ProgramAttacher attacher, LinkSource links, InterfaceSelector selector,
+            AttachMode requested) throws ProbeException {
+        InterfaceReconciler reconciler =
+                new InterfaceReconciler(attacher, links, selector, requested, System::nanoTime);
+        reconciler.attachSelected();
         reconciler.running = true;
         reconciler.thread = new Thread(reconciler::run, "tcplat-interfaces");
         reconciler.thread.setDaemon(true);
         reconciler.thread.start();
         return reconciler;
+    }
+
+    /** The first pass, strict: on a failure everything is released again and the failure thrown. */
+    void attachSelected() throws ProbeException {
+        try {
+            List<Link> now = links.list();
+            reconcile(now, true);
+            if (selector.select(now).isEmpty()) {
+                log.warn("no interface matches {} yet; waiting for one to appear", selector);
+            }
+        } catch (ProbeException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        nextFullPass = clock.getAsLong() + Duration.ofSeconds(FULL_PASS_SECONDS).toNanos();
     }
 
     /** What {@code tcplat_interface_attached} reports; safe from any thread. */
@@ -97,24 +118,34 @@ public final class InterfaceReconciler implements AutoCloseable {
     }
 
     private void run() {
-        long nextFullPass = System.nanoTime() + Duration.ofSeconds(FULL_PASS_SECONDS).toNanos();
         while (running) {
-            try {
-                boolean changed = watch.awaitChange(WAIT_MS);
-                long now = System.nanoTime();
-                if (changed || now - nextFullPass >= 0 || retryDue(now)) {
-                    nextFullPass = now + Duration.ofSeconds(FULL_PASS_SECONDS).toNanos();
-                    reconcile(LinkWatch.list(), false);
-                }
-                lastLoopError = "";
-            } catch (ProbeException | RuntimeException e) {
-                // Keep following: the next change or pass tries again. Say it once, not per pass.
-                if (!e.toString().equals(lastLoopError)) {
-                    log.warn("following interface changes: {}", e.getMessage());
-                    lastLoopError = e.toString();
-                }
+            if (!followOnce()) {
                 sleepQuietly(WAIT_MS);
             }
+        }
+    }
+
+    /**
+     * One turn of the thread: wait a little for a change, then make a pass if there was one, a
+     * retry is due or the periodic pass is. False if that failed; the failure is logged once.
+     */
+    boolean followOnce() {
+        try {
+            boolean changed = links.awaitChange(WAIT_MS);
+            long now = clock.getAsLong();
+            if (changed || now - nextFullPass >= 0 || retryDue(now)) {
+                nextFullPass = now + Duration.ofSeconds(FULL_PASS_SECONDS).toNanos();
+                reconcile(links.list(), false);
+            }
+            lastLoopError = "";
+            return true;
+        } catch (ProbeException | RuntimeException e) {
+            // Keep following: the next change or pass tries again. Say it once, not per pass.
+            if (!e.toString().equals(lastLoopError)) {
+                log.warn("following interface changes: {}", e.getMessage());
+                lastLoopError = e.toString();
+            }
+            return false;
         }
     }
 
@@ -147,7 +178,7 @@ public final class InterfaceReconciler implements AutoCloseable {
         }
         failures.keySet().retainAll(wanted.keySet());
 
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (Link link : wanted.values()) {
             if (attached.containsKey(link.index())) {
                 continue;
@@ -169,7 +200,7 @@ public final class InterfaceReconciler implements AutoCloseable {
     }
 
     private void attach(Link link) throws ProbeException {
-        AttachMode mode = probe.attach(link.index(), link.name(), requested);
+        AttachMode mode = attacher.attach(link.index(), link.name(), requested);
         String modeName = mode.name().toLowerCase(Locale.ROOT);
         attached.put(link.index(), new Attached(link.name(), modeName));
         failures.remove(link.index());
@@ -196,7 +227,7 @@ public final class InterfaceReconciler implements AutoCloseable {
     private void release(int index, Attached was, String why) {
         attached.remove(index);
         try {
-            probe.detach(index, was.name());
+            attacher.detach(index, was.name());
             log.info("detached from {} (index {}): {}", was.name(), index, why);
         } catch (ProbeException e) {
             log.warn("{}", e.getMessage());
@@ -235,12 +266,12 @@ public final class InterfaceReconciler implements AutoCloseable {
         if (thread != null && thread != Thread.currentThread()) {
             Threads.joinUninterruptibly(thread);
         }
-        watch.close();
+        links.close();
         for (Map.Entry<Integer, Attached> entry : new ArrayList<>(attached.entrySet())) {
             Attached was = entry.getValue();
             attached.remove(entry.getKey());
             try {
-                probe.detach(entry.getKey(), was.name());
+                attacher.detach(entry.getKey(), was.name());
                 log.info("detached from {}", was.name());
             } catch (ProbeException e) {
                 log.warn("{}", e.getMessage());

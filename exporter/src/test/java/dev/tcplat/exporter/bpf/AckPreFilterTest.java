@@ -1,24 +1,21 @@
 package dev.tcplat.exporter.bpf;
 
-import static dev.tcplat.exporter.bpf.PacketFrames.ACK;
-import static dev.tcplat.exporter.bpf.PacketFrames.ETH_P_IP;
-import static dev.tcplat.exporter.bpf.PacketFrames.ETH_P_IPV6;
-import static dev.tcplat.exporter.bpf.PacketFrames.SYN;
-import static dev.tcplat.exporter.bpf.PacketFrames.V4_CLIENT;
-import static dev.tcplat.exporter.bpf.PacketFrames.V4_SERVER;
-import static dev.tcplat.exporter.bpf.PacketFrames.V6_CLIENT;
-import static dev.tcplat.exporter.bpf.PacketFrames.V6_SERVER;
-import static dev.tcplat.exporter.bpf.PacketFrames.ethernet;
-import static dev.tcplat.exporter.bpf.PacketFrames.ipv4;
-import static dev.tcplat.exporter.bpf.PacketFrames.ipv6;
+import static dev.tcplat.exporter.bpf.TestHosts.V4_CLIENT;
+import static dev.tcplat.exporter.bpf.TestHosts.V4_SERVER;
+import static dev.tcplat.exporter.bpf.TestHosts.V6_CLIENT;
+import static dev.tcplat.exporter.bpf.TestHosts.V6_SERVER;
+import static dev.tcplat.exporter.packets.EthernetFrame.ETH_P_IP;
+import static dev.tcplat.exporter.packets.EthernetFrame.ETH_P_IPV6;
+import static dev.tcplat.exporter.packets.EthernetFrame.ethernet;
+import static dev.tcplat.exporter.packets.Ipv4Packet.ipv4;
+import static dev.tcplat.exporter.packets.Ipv6Packet.ipv6;
+import static dev.tcplat.exporter.packets.TcpFlags.ACK;
+import static dev.tcplat.exporter.packets.TcpFlags.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tcplat.exporter.bpf.PacketFrames.Tcp;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.tcplat.exporter.packets.TcpSegment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ACK pre-filter: each SYN-ACK waiting for its ACK counts in the slot of the ACK number that
@@ -30,39 +27,22 @@ class AckPreFilterTest {
     private static final int SERVER_PORT = 443;
     private static final int CLIENT_PORT = 40500;
 
-    private Probe probe;
-    private final ByteBuffer ring = ByteBuffer.allocateDirect(16 * EventLayout.EVENT_SIZE)
-            .order(ByteOrder.nativeOrder());
-
-    @BeforeEach
-    void load() throws ProbeException {
-        probe = Probe.open(1 << 16);
-    }
-
-    @AfterEach
-    void unload() {
-        probe.close();
-    }
+    @RegisterExtension
+    static final ProgramTestRuns programs = ProgramTestRuns.freshForEachTest();
 
     private static byte[] synAck(long seq) {
-        Tcp tcp = new Tcp().ports(SERVER_PORT, CLIENT_PORT).flags(SYN | ACK).seq(seq).ack(7001);
-        return ethernet(ETH_P_IP, ipv4(V4_SERVER, V4_CLIENT, tcp.bytes()));
+        TcpSegment tcp = new TcpSegment().ports(SERVER_PORT, CLIENT_PORT).flags(SYN | ACK).seq(seq).ack(7001);
+        return ethernet(ETH_P_IP, ipv4(V4_SERVER, V4_CLIENT, tcp));
     }
 
     private static byte[] clientAck(long ack) {
-        Tcp tcp = new Tcp().ports(CLIENT_PORT, SERVER_PORT).flags(ACK).seq(7001).ack(ack & 0xffffffffL);
-        return ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER, tcp.bytes()));
+        TcpSegment tcp = new TcpSegment().ports(CLIENT_PORT, SERVER_PORT).flags(ACK).seq(7001).ack(ack & 0xffffffffL);
+        return ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER, tcp));
     }
 
     /** Runs one frame and returns the kinds of the events it emitted. */
-    private int[] run(ProgramVariant program, byte[] frame) throws ProbeException {
-        probe.testRun(program, frame);
-        int n = probe.poll(ring, 16, 0);
-        int[] kinds = new int[n];
-        for (int i = 0; i < n; i++) {
-            kinds[i] = ring.get(i * EventLayout.EVENT_SIZE + EventLayout.KIND);
-        }
-        return kinds;
+    private static int[] run(ProgramVariant program, byte[] frame) throws ProbeException {
+        return programs.events(program, frame).stream().mapToInt(EmittedEvent::kind).toArray();
     }
 
     private static void assertNothingWaits() throws Exception {
@@ -128,17 +108,17 @@ class AckPreFilterTest {
     @Test
     void forgettingAHandshakeReleasesItsSlot() throws Exception {
         long seq = 0x00c0ffeeL;
-        Tcp synAck = new Tcp().ports(SERVER_PORT, CLIENT_PORT).flags(SYN | ACK).seq(seq).ack(7001);
-        Tcp ack = new Tcp().ports(CLIENT_PORT, SERVER_PORT).flags(ACK).seq(7001).ack(seq + 1);
-        run(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_SERVER, V6_CLIENT, synAck.bytes())));
+        TcpSegment synAck = new TcpSegment().ports(SERVER_PORT, CLIENT_PORT).flags(SYN | ACK).seq(seq).ack(7001);
+        TcpSegment ack = new TcpSegment().ports(CLIENT_PORT, SERVER_PORT).flags(ACK).seq(7001).ack(seq + 1);
+        run(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_SERVER, V6_CLIENT, synAck)));
         assertThat(ProgramGlobals.read().ackSlot(seq + 1)).isEqualTo(1);
 
-        probe.forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
+        programs.probe().forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
         assertNothingWaits();
         // a second forget finds nothing, and gives nothing back twice
-        probe.forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
+        programs.probe().forgetSynAck(6, V6_SERVER, V6_CLIENT, SERVER_PORT, CLIENT_PORT);
         assertNothingWaits();
-        assertThat(run(ProgramVariant.INGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, ack.bytes()))))
+        assertThat(run(ProgramVariant.INGRESS_ETH, ethernet(ETH_P_IPV6, ipv6(V6_CLIENT, V6_SERVER, ack))))
                 .isEmpty();
     }
 

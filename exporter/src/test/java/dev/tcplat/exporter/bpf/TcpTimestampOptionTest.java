@@ -1,18 +1,16 @@
 package dev.tcplat.exporter.bpf;
 
-import static dev.tcplat.exporter.bpf.PacketFrames.ETH_P_IP;
-import static dev.tcplat.exporter.bpf.PacketFrames.V4_CLIENT;
-import static dev.tcplat.exporter.bpf.PacketFrames.V4_SERVER;
-import static dev.tcplat.exporter.bpf.PacketFrames.ethernet;
-import static dev.tcplat.exporter.bpf.PacketFrames.ipv4;
+import static dev.tcplat.exporter.bpf.TestHosts.V4_CLIENT;
+import static dev.tcplat.exporter.bpf.TestHosts.V4_SERVER;
+import static dev.tcplat.exporter.packets.EthernetFrame.ETH_P_IP;
+import static dev.tcplat.exporter.packets.EthernetFrame.ethernet;
+import static dev.tcplat.exporter.packets.Ipv4Packet.ipv4;
+import static dev.tcplat.exporter.packets.TcpOptions.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tcplat.exporter.bpf.PacketFrames.Tcp;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.tcplat.exporter.packets.TcpSegment;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,19 +25,8 @@ class TcpTimestampOptionTest {
     private static final int TSVAL = 0x01020304;
     private static final int TSECR = 0x0a0b0c0d;
 
-    private static Probe probe;
-    private static final ByteBuffer ring = ByteBuffer.allocateDirect(4 * EventLayout.EVENT_SIZE)
-            .order(ByteOrder.nativeOrder());
-
-    @BeforeAll
-    static void loadProgram() throws ProbeException {
-        probe = Probe.open(1 << 16);
-    }
-
-    @AfterAll
-    static void unload() {
-        probe.close();
-    }
+    @RegisterExtension
+    static final ProgramTestRuns programs = ProgramTestRuns.oncePerClass();
 
     private static final byte[] TS = {8, 10, 1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d};
 
@@ -69,33 +56,20 @@ class TcpTimestampOptionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("layouts")
     void timestampIsFoundWhereverItIs(String layout, byte[] options, boolean hasTs) throws ProbeException {
-        Tcp syn = new Tcp().ports(40001, 8080).seq(7).options(options);
+        TcpSegment syn = new TcpSegment().ports(40001, 8080).seq(7).options(options);
 
-        assertThat(probe.testRun(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER,
-                syn.bytes())))).isEqualTo(-1);
+        ProgramRun run = programs.run(ProgramVariant.EGRESS_ETH, ethernet(ETH_P_IP, ipv4(V4_CLIENT, V4_SERVER, syn)));
+        assertThat(run.verdict()).isEqualTo(ProgramRun.PASS);
 
-        assertThat(probe.poll(ring, 4, 0)).isEqualTo(1);
-        assertThat(ring.get(EventLayout.KIND)).isEqualTo((byte) EventLayout.KIND_SYN);
+        assertThat(run.events()).hasSize(1);
+        EmittedEvent e = run.events().get(0);
+        assertThat(e.kind()).isEqualTo(EventLayout.KIND_SYN);
         if (hasTs) {
-            assertThat(ring.get(EventLayout.FLAGS) & EventLayout.FLAG_HAS_TS).isEqualTo(EventLayout.FLAG_HAS_TS);
-            assertThat(ring.getInt(EventLayout.TSVAL)).isEqualTo(TSVAL);
-            assertThat(ring.getInt(EventLayout.TSECR)).isEqualTo(TSECR);
+            assertThat(e.flags() & EventLayout.FLAG_HAS_TS).isEqualTo(EventLayout.FLAG_HAS_TS);
+            assertThat(e.tsval()).isEqualTo(TSVAL);
+            assertThat(e.tsecr()).isEqualTo(TSECR);
         } else {
-            assertThat(ring.get(EventLayout.FLAGS) & EventLayout.FLAG_HAS_TS).isZero();
+            assertThat(e.flags() & EventLayout.FLAG_HAS_TS).isZero();
         }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        byte[] out = new byte[length];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
     }
 }

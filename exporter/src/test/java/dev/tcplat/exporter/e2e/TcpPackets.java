@@ -1,29 +1,31 @@
 package dev.tcplat.exporter.e2e;
 
+import dev.tcplat.exporter.packets.InternetChecksum;
+import dev.tcplat.exporter.packets.IpProtocols;
+import dev.tcplat.exporter.packets.Ipv4Packet;
+import dev.tcplat.exporter.packets.Ipv6Packet;
+import dev.tcplat.exporter.packets.TcpFlags;
+import dev.tcplat.exporter.packets.TcpOptions;
+import dev.tcplat.exporter.packets.TcpSegment;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Just enough IPv4/IPv6 + TCP to play the far end of a handshake on a tun device: parse the
- * segments the kernel sends, build correct answers. Packets are bare IP (a tun opened with
- * IFF_NO_PI has no link header and no packet-info prefix).
+ * segments the kernel sends, build correct answers (with the shared {@code packets} builders).
+ * Packets are bare IP (a tun opened with IFF_NO_PI has no link header and no packet-info prefix).
  *
  * <p>Checksums must be right: packets written into a tun arrive with CHECKSUM_NONE, so the
  * kernel verifies the IPv4 header checksum (RFC 791) and the TCP checksum over the pseudo-header
  * (RFC 9293 §3.1, RFC 8200 §8.1) and silently drops anything wrong.
  */
 final class TcpPackets {
-    static final int FIN = 0x01;
-    static final int SYN = 0x02;
-    static final int RST = 0x04;
-    static final int PSH = 0x08;
-    static final int ACK = 0x10;
-
-    static final int PROTO_TCP = 6;
-    private static final int IPV4_HEADER = 20;
-    private static final int IPV6_HEADER = 40;
-    private static final int TCP_HEADER = 20;
+    private static final int IPV4_HEADER = Ipv4Packet.HEADER_LENGTH;
+    private static final int IPV6_HEADER = Ipv6Packet.HEADER_LENGTH;
+    private static final int TCP_HEADER = TcpSegment.HEADER_LENGTH;
+    /** The window every answer advertises: the largest without window scaling. */
+    private static final int WINDOW = 65535;
 
     private TcpPackets() {}
 
@@ -39,7 +41,7 @@ final class TcpPackets {
 
         /** A SYN that opens a connection: SYN set, ACK clear. */
         boolean isSyn() {
-            return is(SYN) && !is(ACK);
+            return is(TcpFlags.SYN) && !is(TcpFlags.ACK);
         }
     }
 
@@ -63,7 +65,7 @@ final class TcpPackets {
             ipEnd = Short.toUnsignedInt(buf.getShort(2));
             int fragment = Short.toUnsignedInt(buf.getShort(6)) & 0x3fff; // MF flag and offset
             if (ipHeader < IPV4_HEADER || ipEnd > length || ipEnd < ipHeader || fragment != 0
-                    || (packet[9] & 0xff) != PROTO_TCP) {
+                    || (packet[9] & 0xff) != IpProtocols.TCP) {
                 return Optional.empty();
             }
             family = IpFamily.V4;
@@ -71,7 +73,7 @@ final class TcpPackets {
             dst = Arrays.copyOfRange(packet, 16, 20);
         } else if (version == 6) {
             // Segments the kernel sends for a plain connect carry no extension headers.
-            if (length < IPV6_HEADER || (packet[6] & 0xff) != PROTO_TCP) {
+            if (length < IPV6_HEADER || (packet[6] & 0xff) != IpProtocols.TCP) {
                 return Optional.empty();
             }
             ipHeader = IPV6_HEADER;
@@ -148,74 +150,25 @@ final class TcpPackets {
      */
     static byte[] build(IpFamily family, byte[] src, byte[] dst, int srcPort, int dstPort, long seq, long ack,
             int flags, int mss, long tsval, long tsecr) {
-        boolean timestamps = tsval != Segment.NO_TIMESTAMP;
-        int tcpLength = TCP_HEADER + (mss > 0 ? 4 : 0) + (timestamps ? 12 : 0);
-        int ipHeader = family == IpFamily.V4 ? IPV4_HEADER : IPV6_HEADER;
-        ByteBuffer buf = ByteBuffer.allocate(ipHeader + tcpLength);
-        if (family == IpFamily.V4) {
-            buf.put((byte) 0x45).put((byte) 0).putShort((short) (ipHeader + tcpLength))
-                    .putShort((short) 0).putShort((short) 0x4000) // id 0, DF
-                    .put((byte) 64).put((byte) PROTO_TCP).putShort((short) 0).put(src).put(dst);
-            buf.putShort(10, (short) checksum(sum(buf.array(), 0, IPV4_HEADER, 0)));
-        } else {
-            buf.putInt(0x60000000).putShort((short) tcpLength).put((byte) PROTO_TCP).put((byte) 64)
-                    .put(src).put(dst);
-        }
-        int tcp = buf.position();
-        buf.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack)
-                .put((byte) ((tcpLength / 4) << 4)).put((byte) flags)
-                .putShort((short) 65535) // window
-                .putShort((short) 0) // checksum, below
-                .putShort((short) 0); // urgent pointer
-        if (mss > 0) {
-            buf.put((byte) 2).put((byte) 4).putShort((short) mss);
-        }
-        if (timestamps) {
-            buf.put((byte) 1).put((byte) 1).put((byte) 8).put((byte) 10).putInt((int) tsval).putInt((int) tsecr);
-        }
-        buf.putShort(tcp + 16, (short) tcpChecksum(buf.array(), family, src, dst, tcp, tcpLength));
-        return buf.array();
+        TcpSegment segment = new TcpSegment().ports(srcPort, dstPort).seq(seq).ack(ack).flags(flags).window(WINDOW)
+                .options(TcpOptions.concat(
+                        mss > 0 ? TcpOptions.mss(mss) : new byte[0],
+                        tsval != Segment.NO_TIMESTAMP ? TcpOptions.alignedTimestamp(tsval, tsecr) : new byte[0]));
+        return family == IpFamily.V4
+                ? new Ipv4Packet(src, dst).identification(0).withChecksums().carrying(segment)
+                : new Ipv6Packet(src, dst).withChecksums().carrying(segment);
     }
 
-    /** TCP checksum over the pseudo-header and the segment at {@code packet[tcp..tcp+length)}. */
-    static int tcpChecksum(byte[] packet, IpFamily family, byte[] src, byte[] dst, int tcp, int length) {
-        long acc = sum(src, 0, src.length, 0);
-        acc = sum(dst, 0, dst.length, acc);
-        // IPv4: zero, protocol, TCP length (16 bits); IPv6: length (32 bits), zeros, next header.
-        acc += PROTO_TCP + length;
-        return checksum(sum(packet, tcp, length, acc));
-    }
-
-    /** Whether a packet's TCP checksum (and IPv4 header checksum) verify: a sum of all ones. */
+    /** Whether a packet's TCP checksum (and IPv4 header checksum) verify. */
     static boolean checksumsValid(byte[] packet, int length) {
         Segment segment = parse(packet, length).orElseThrow();
         int tcp = segment.family() == IpFamily.V4 ? (packet[0] & 0x0f) * 4 : IPV6_HEADER;
-        if (segment.family() == IpFamily.V4 && checksum(sum(packet, 0, tcp, 0)) != 0) {
+        if (segment.family() == IpFamily.V4 && InternetChecksum.of(packet, 0, tcp) != 0) {
             return false;
         }
         int tcpLength = segment.family() == IpFamily.V4
                 ? Short.toUnsignedInt(ByteBuffer.wrap(packet).getShort(2)) - tcp
                 : Short.toUnsignedInt(ByteBuffer.wrap(packet).getShort(4));
-        return tcpChecksum(packet, segment.family(), segment.src(), segment.dst(), tcp, tcpLength) == 0;
-    }
-
-    /** Adds 16-bit big-endian words (an odd last byte padded with zero) to {@code acc}. */
-    private static long sum(byte[] data, int offset, int length, long acc) {
-        int i = offset;
-        for (; i + 1 < offset + length; i += 2) {
-            acc += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
-        }
-        if (i < offset + length) {
-            acc += (data[i] & 0xff) << 8;
-        }
-        return acc;
-    }
-
-    /** Folds the carries and complements: the Internet checksum of RFC 1071. */
-    private static int checksum(long acc) {
-        while ((acc >>> 16) != 0) {
-            acc = (acc & 0xffff) + (acc >>> 16);
-        }
-        return (int) (~acc & 0xffff);
+        return InternetChecksum.tcp(packet, segment.src(), segment.dst(), tcp, tcpLength) == 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.tcplat.exporter.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcplat.exporter.packets.TcpFlags;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class TcpPacketsTest {
     @Test
     void ipv4SynAckParsesBackAndVerifies() {
         byte[] packet = TcpPackets.build(IpFamily.V4, V4_PEER, V4_CLIENT, 8080, 40000, 0xfffffff0L, 0x80000001L,
-                TcpPackets.SYN | TcpPackets.ACK, 1460);
+                TcpFlags.SYN | TcpFlags.ACK, 1460);
         assertThat(packet).hasSize(44);
         assertThat(TcpPackets.checksumsValid(packet, packet.length)).isTrue();
         TcpPackets.Segment segment = TcpPackets.parse(packet, packet.length).orElseThrow();
@@ -26,13 +27,13 @@ class TcpPacketsTest {
         assertThat(segment.dstPort()).isEqualTo(40000);
         assertThat(segment.seq()).isEqualTo(0xfffffff0L);
         assertThat(segment.ack()).isEqualTo(0x80000001L);
-        assertThat(segment.is(TcpPackets.SYN)).isTrue();
+        assertThat(segment.is(TcpFlags.SYN)).isTrue();
         assertThat(segment.isSyn()).isFalse();
     }
 
     @Test
     void ipv6SynParsesBackAndVerifies() {
-        byte[] packet = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 40000, 443, 12345, 0, TcpPackets.SYN, 1440);
+        byte[] packet = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 40000, 443, 12345, 0, TcpFlags.SYN, 1440);
         assertThat(packet).hasSize(64);
         assertThat(TcpPackets.checksumsValid(packet, packet.length)).isTrue();
         TcpPackets.Segment segment = TcpPackets.parse(packet, packet.length).orElseThrow();
@@ -45,29 +46,29 @@ class TcpPacketsTest {
     @Test
     void timestampOptionRoundTripsAndIsAbsentOtherwise() {
         byte[] packet = TcpPackets.build(IpFamily.V4, V4_PEER, V4_CLIENT, 8080, 40000, 1, 2,
-                TcpPackets.SYN | TcpPackets.ACK, 1460, 0xfedcba98L, 77);
+                TcpFlags.SYN | TcpFlags.ACK, 1460, 0xfedcba98L, 77);
         assertThat(packet).hasSize(56);
         assertThat(TcpPackets.checksumsValid(packet, packet.length)).isTrue();
         assertThat(TcpPackets.parse(packet, packet.length).orElseThrow().tsval()).isEqualTo(0xfedcba98L);
 
-        byte[] plain = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 40000, 443, 1, 0, TcpPackets.SYN, 1440);
+        byte[] plain = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 40000, 443, 1, 0, TcpFlags.SYN, 1440);
         assertThat(TcpPackets.parse(plain, plain.length).orElseThrow().tsval())
                 .isEqualTo(TcpPackets.Segment.NO_TIMESTAMP);
     }
 
     @Test
     void corruptedPacketFailsVerification() {
-        byte[] packet = TcpPackets.build(IpFamily.V4, V4_CLIENT, V4_PEER, 40000, 80, 1, 0, TcpPackets.SYN, 0);
+        byte[] packet = TcpPackets.build(IpFamily.V4, V4_CLIENT, V4_PEER, 40000, 80, 1, 0, TcpFlags.SYN, 0);
         packet[packet.length - 1] ^= 1;
         assertThat(TcpPackets.checksumsValid(packet, packet.length)).isFalse();
     }
 
     @Test
     void nonTcpAndTruncatedPacketsAreIgnored() {
-        byte[] udp = TcpPackets.build(IpFamily.V4, V4_CLIENT, V4_PEER, 1, 2, 0, 0, TcpPackets.SYN, 0);
+        byte[] udp = TcpPackets.build(IpFamily.V4, V4_CLIENT, V4_PEER, 1, 2, 0, 0, TcpFlags.SYN, 0);
         udp[9] = 17;
         assertThat(TcpPackets.parse(udp, udp.length)).isEmpty();
-        byte[] syn = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 1, 2, 0, 0, TcpPackets.SYN, 0);
+        byte[] syn = TcpPackets.build(IpFamily.V6, V6_CLIENT, V6_PEER, 1, 2, 0, 0, TcpFlags.SYN, 0);
         assertThat(TcpPackets.parse(syn, syn.length - 1)).isEmpty();
         assertThat(TcpPackets.parse(new byte[0], 0)).isEmpty();
     }

@@ -2,6 +2,7 @@ package dev.tcplat.exporter.e2e;
 
 import com.sun.jna.Memory;
 import com.sun.jna.LastErrorException;
+import dev.tcplat.exporter.packets.TcpFlags;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -213,19 +214,19 @@ final class TunPeer implements AutoCloseable {
             } else {
                 delayed.at(readNanos + delayNanos, () -> answer(segment, answer.kind(), readNanos));
             }
-        } else if (segment.is(TcpPackets.SYN) && segment.is(TcpPackets.ACK)) {
+        } else if (segment.is(TcpFlags.SYN) && segment.is(TcpFlags.ACK)) {
             ClientAttempt attempt = clientAttempts.get(segment.dstPort());
             if (attempt != null) {
                 attempt.synAckRead(segment, readNanos);
             }
-        } else if (segment.is(TcpPackets.RST)) {
+        } else if (segment.is(TcpFlags.RST)) {
             ClientAttempt attempt = clientAttempts.get(segment.dstPort());
             if (attempt != null) {
                 attempt.outcome.complete(ClientOutcome.RESET);
             }
-        } else if (segment.is(TcpPackets.FIN)) {
-            write(TcpPackets.reply(segment, segment.ack(), 0, TcpPackets.RST, 0));
-        } else if (segment.is(TcpPackets.ACK)) {
+        } else if (segment.is(TcpFlags.FIN)) {
+            write(TcpPackets.reply(segment, segment.ack(), 0, TcpFlags.RST, 0));
+        } else if (segment.is(TcpFlags.ACK)) {
             acksSeen.incrementAndGet();
         }
     }
@@ -233,10 +234,10 @@ final class TunPeer implements AutoCloseable {
     private void answer(TcpPackets.Segment syn, SynPolicy.Kind kind, long readNanos) {
         long ack = (syn.seq() + 1) & 0xffffffffL;
         byte[] packet = switch (kind) {
-            case SYN_ACK -> TcpPackets.reply(syn, isn(syn), ack, TcpPackets.SYN | TcpPackets.ACK,
+            case SYN_ACK -> TcpPackets.reply(syn, isn(syn), ack, TcpFlags.SYN | TcpFlags.ACK,
                     MTU - (syn.family() == IpFamily.V4 ? 40 : 60), syn.tsval() == TcpPackets.Segment.NO_TIMESTAMP
                             ? TcpPackets.Segment.NO_TIMESTAMP : millisecondClock(), Math.max(0, syn.tsval()));
-            case RST -> TcpPackets.reply(syn, 0, ack, TcpPackets.RST | TcpPackets.ACK, 0);
+            case RST -> TcpPackets.reply(syn, 0, ack, TcpFlags.RST | TcpFlags.ACK, 0);
             case IGNORE -> null;
         };
         // Recorded before the write: once the answer is in, the client may already look.
@@ -280,7 +281,7 @@ final class TunPeer implements AutoCloseable {
             ClientAttempt attempt = new ClientAttempt(isn, ackDelay);
             clientAttempts.put(clientPort, attempt);
             write(TcpPackets.build(family, addressBytes(family, 2), addressBytes(family, 1), clientPort, port, isn, 0,
-                    TcpPackets.SYN, MTU - (family == IpFamily.V4 ? 40 : 60)));
+                    TcpFlags.SYN, MTU - (family == IpFamily.V4 ? 40 : 60)));
             ClientOutcome outcome;
             try {
                 outcome = attempt.outcome.get(3, TimeUnit.SECONDS);
@@ -317,7 +318,7 @@ final class TunPeer implements AutoCloseable {
                 source[source.length - 2] = (byte) (host >>> 8);
             }
             int clientPort = 30000 + (i / sources) % 30000;
-            write(TcpPackets.build(family, source, target, clientPort, port, 0x20000000L + i, 0, TcpPackets.SYN, mss));
+            write(TcpPackets.build(family, source, target, clientPort, port, 0x20000000L + i, 0, TcpFlags.SYN, mss));
         }
     }
 
@@ -346,7 +347,7 @@ final class TunPeer implements AutoCloseable {
             synAckReadNanos = readNanos;
             if (ackDelay != null) {
                 byte[] ack = TcpPackets.reply(synAck, (isn + 1) & 0xffffffffL, (synAck.seq() + 1) & 0xffffffffL,
-                        TcpPackets.ACK, 0);
+                        TcpFlags.ACK, 0);
                 delayed.at(readNanos + ackDelay.toNanos(), () -> {
                     long now = System.nanoTime();
                     write(ack);
