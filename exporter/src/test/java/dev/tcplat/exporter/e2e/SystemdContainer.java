@@ -56,17 +56,11 @@ final class SystemdContainer implements AutoCloseable {
                     .redirectInput(new File("/dev/null")).start();
             long init = awaitInit(nspawn, console);
             SystemdContainer container = new SystemdContainer(work, rootfs, nspawn, console, init);
-            // "degraded" is a booted system too: some unit of the minimal rootfs may fail in a container.
-            String state = container.exec("systemctl", "is-system-running", "--wait").stdout().strip();
-            if (!state.equals("running") && !state.equals("degraded")) {
-                container.close();
-                throw new IllegalStateException("the container booted into '" + state + "':\n"
-                        + Files.readString(console));
-            }
+            container.awaitBooted();
             return container;
         } catch (Exception | Error e) {
             if (nspawn != null) {
-                nspawn.destroyForcibly().waitFor();
+                halt(nspawn);
             }
             removeTree(work);
             throw e;
@@ -115,6 +109,25 @@ final class SystemdContainer implements AutoCloseable {
         throw new IllegalStateException("no systemd in the container after " + BOOT_TIMEOUT);
     }
 
+    /**
+     * Until systemd reports the boot finished. Asked too early (before its bus is up) systemctl
+     * fails outright, so it is asked again; "degraded" is a booted system too, as some unit of
+     * the minimal rootfs may fail in a container.
+     */
+    private void awaitBooted() throws Exception {
+        long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = exec("systemctl", "is-system-running", "--wait").stdout().strip();
+            if (state.equals("running") || state.equals("degraded")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the container did not finish booting (last state '" + state + "'):\n"
+                + console());
+    }
+
     /** Runs {@code argv} inside the container, in all of its namespaces; reports any exit code. */
     Command.Result exec(String... argv) {
         List<String> command = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a"));
@@ -138,13 +151,19 @@ final class SystemdContainer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            nspawn.destroy();
-            if (!nspawn.waitFor(HALT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                nspawn.descendants().forEach(ProcessHandle::destroyForcibly);
-                nspawn.destroyForcibly().waitFor();
-            }
+            halt(nspawn);
         } finally {
             removeTree(work);
+        }
+    }
+
+    /** SIGTERM makes nspawn power the container off; what does not end in time is killed, by pid. */
+    private static void halt(Process nspawn) throws InterruptedException {
+        nspawn.destroy();
+        if (!nspawn.waitFor(HALT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            List<ProcessHandle> inside = nspawn.descendants().toList();
+            nspawn.destroyForcibly().waitFor();
+            inside.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
