@@ -88,6 +88,9 @@ class SystemdServiceIT {
         assertThat(field(status, "Uid")).doesNotStartWith("0\t");
         assertThat(field(status, "CapEff")).isEqualTo(UNIT_CAP_EFF);
         assertThat(field(status, "Seccomp")).isEqualTo("2");
+        String commandLine = host.exec("cat", "/proc/" + pid + "/cmdline").check().stdout().replace('\0', ' ');
+        assertThat(commandLine).as("the wrapper's JVM defaults").contains(wrapperJvmDefaults());
+        System.out.printf("SystemdServiceIT: the service's RSS when idle: %s%n", field(status, "VmRSS"));
 
         double before = outbound();
         TcpClient.connectAndClose(veth.client(), veth.serverAddress(IpFamily.V4), listener.port(), CONNECTIONS);
@@ -250,6 +253,14 @@ class SystemdServiceIT {
         return journal.lines().filter(line -> line.contains(message)).findFirst()
                 .map(line -> java.time.Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli())
                 .orElseThrow(() -> new AssertionError("pid " + pid + " never logged '" + message + "':\n" + journal));
+    }
+
+    /** The options the installed wrapper gives the JVM before JAVA_OPTS, from the wrapper in the repository. */
+    private static String wrapperJvmDefaults() throws java.io.IOException {
+        Path wrapper = SystemdUnit.deployDirectory().resolve("systemd/tcplat-exporter");
+        Matcher defaults = Pattern.compile("(?m)^jvm_defaults=\"([^\"]+)\"$").matcher(Files.readString(wrapper));
+        assertThat(defaults.find()).as("jvm_defaults in %s", wrapper).isTrue();
+        return defaults.group(1);
     }
 
     private static String field(String status, String name) {
