@@ -6,7 +6,11 @@ set -euo pipefail
 build_packages=(openjdk-17-jdk-headless maven clang llvm gcc make libbpf-dev libelf-dev zlib1g-dev)
 # prometheus: the tests run their own Prometheus server (own config, data and port inside a test
 # namespace) and its promtool; a service the package starts on a systemd host is left alone.
-test_packages=(iproute2 procps bpftool openssl systemd util-linux prometheus)
+# mmdebstrap, systemd-container: a Debian 12 rootfs booted with systemd-nspawn (SystemServiceIT);
+# podman, runc: the shipped Containerfile built and run as a DaemonSet would run it (runc, as crun
+# refuses hosts with hybrid cgroups); fakechroot-free mmdebstrap runs as root, so nothing else.
+test_packages=(iproute2 procps bpftool openssl systemd util-linux prometheus
+  mmdebstrap systemd-container podman runc)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -27,7 +31,7 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 if [[ $EUID -ne 0 ]]; then
-  echo "install-deps: missing packages: ${missing[*]}; run as root (sudo) to install them" >&2
+  echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
   exit 1
 fi
 echo "install-deps: installing ${missing[*]}" >&2

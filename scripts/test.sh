@@ -3,6 +3,8 @@
 # tests and end-to-end tests in network namespaces. Needs root (it loads BPF programs and
 # creates namespaces); it never touches the host's own interfaces.
 set -euo pipefail
+. "$(dirname "$0")/lib/as-root.sh"
+as_root "$@"
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 mvn -B verify "$@"

@@ -90,7 +90,10 @@ public final class Main {
                 exitCode.set(EXIT_FAILURE);
                 stop.countDown();
             });
-        } catch (ProbeException | IOException e) {
+        } catch (ProbeException e) {
+            log.error("{}", Preflight.explainRefusal(e).orElse(e.getMessage()));
+            return EXIT_FAILURE;
+        } catch (IOException e) {
             log.error("{}", e.getMessage());
             return EXIT_FAILURE;
         }

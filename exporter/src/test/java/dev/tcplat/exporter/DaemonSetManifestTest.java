@@ -113,4 +113,31 @@ class DaemonSetManifestTest {
         assertThat(mounts.stream().map(m -> m.path("mountPath").asText()).collect(Collectors.toList()))
                 .contains(runtimeDirectory, "/tmp");
     }
+
+    /**
+     * The pod's seccomp profile is the shipped one, by file name: a runtime's default profile may
+     * refuse bpf(2) despite CAP_BPF. The profile allows bpf and refuses what runtime defaults
+     * refuse to a container without CAP_SYS_ADMIN. (ContainerImageIT runs the image under it.)
+     */
+    @Test
+    void seccompProfileIsTheShippedOneAndAllowsBpf() throws IOException {
+        JsonNode seccomp = container.at("/securityContext/seccompProfile");
+        assertThat(seccomp.path("type").asText()).isEqualTo("Localhost");
+        String localhostProfile = seccomp.path("localhostProfile").asText();
+        assertThat(localhostProfile).startsWith("profiles/");
+        Path shipped = SystemdUnit.deployDirectory().resolve("kubernetes/seccomp")
+                .resolve(Path.of(localhostProfile).getFileName());
+        JsonNode profile = new ObjectMapper().readTree(shipped.toFile());
+        assertThat(profile.path("defaultAction").asText()).isEqualTo("SCMP_ACT_ERRNO");
+        Set<String> allowed = new TreeSet<>();
+        Set<String> refused = new TreeSet<>();
+        for (JsonNode rule : profile.path("syscalls")) {
+            Set<String> into = rule.path("action").asText().equals("SCMP_ACT_ALLOW") ? allowed : refused;
+            rule.path("names").forEach(name -> into.add(name.asText()));
+        }
+        assertThat(allowed).contains("bpf", "socket", "clone", "clone3", "mmap", "mprotect", "futex", "execve")
+                .doesNotContainAnyElementsOf(refused);
+        assertThat(refused).contains("mount", "unshare", "setns", "ptrace", "perf_event_open", "init_module",
+                "kexec_load", "keyctl", "userfaultfd", "open_by_handle_at");
+    }
 }

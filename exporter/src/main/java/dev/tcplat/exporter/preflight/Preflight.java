@@ -54,6 +54,35 @@ public final class Preflight {
         checkPort(listenAddress);
     }
 
+    /**
+     * A one-line account of a refusal ({@code failure}'s errno EPERM) that happened although the
+     * capabilities are held: {@code failure}'s own advice, to grant them, would be wrong. Empty
+     * for any other failure, which already says what to do.
+     */
+    public static Optional<String> explainRefusal(ProbeException failure) {
+        return explainRefusal(failure, ProcessFacts.ofThisProcess());
+    }
+
+    static Optional<String> explainRefusal(ProbeException failure, ProcessFacts facts) {
+        if (failure.errno() != RefusalDiagnosis.EPERM || !holdsTheCapabilities(facts.status())) {
+            return Optional.empty();
+        }
+        // Probe's messages read "what failed: the kernel's detail; advice"; only what failed is kept.
+        String message = failure.getMessage();
+        int colon = message.indexOf(": ");
+        String what = colon < 0 ? message : message.substring(0, colon);
+        return Optional.of(what + ": refused (EPERM) although CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON are held: "
+                + RefusalDiagnosis.explain(facts));
+    }
+
+    private static boolean holdsTheCapabilities(String status) {
+        try {
+            return Capabilities.missing(Capabilities.effective(status)).isEmpty();
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
+    }
+
     static void checkKernel(String osRelease) throws PreflightException {
         KernelRelease release = KernelRelease.parse(osRelease);
         if (!release.atLeast(MIN_MAJOR, MIN_MINOR)) {

@@ -17,6 +17,12 @@ import java.util.TreeSet;
  * not drift apart.
  */
 public final class SystemdUnit {
+    /**
+     * The most {@code systemd-analyze security} may rate the unit, offline ({@code SystemdUnitTest})
+     * and in a booted systemd ({@code SystemdServiceIT}).
+     */
+    public static final double MAX_EXPOSURE = 3.0;
+
     private final Path file;
     private final Map<String, List<String>> settings;
 

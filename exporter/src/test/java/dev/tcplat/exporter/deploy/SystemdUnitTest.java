@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * ({@code systemd-analyze security --offline}, which needs no running systemd).
  */
 class SystemdUnitTest {
-    private static final double MAX_EXPOSURE = 3.0;
 
     @Test
     void capabilitiesAreExactlyWhatTheProbeNeeds() throws IOException {
@@ -59,6 +58,6 @@ class SystemdUnitTest {
         Matcher score = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)").matcher(output);
         assertThat(score.find()).as(output).isTrue();
         double exposure = Double.parseDouble(score.group(1));
-        assertThat(exposure).as(output).isLessThanOrEqualTo(MAX_EXPOSURE);
+        assertThat(exposure).as(output).isLessThanOrEqualTo(SystemdUnit.MAX_EXPOSURE);
     }
 }
