@@ -21,6 +21,7 @@
 #include "tcplat_abi.h"
 #include "parsing.bpf.h"
 #include "synacks.bpf.h"
+#include "ring_wakeup.bpf.h"
 
 /* Replaced by the shim with the configured size before load. */
 #define EVENTS_DEFAULT_BYTES (256 * 1024)
@@ -180,7 +181,7 @@ __attribute__((noinline)) int emit_handshake(struct __sk_buff *skb, __u32 l3_off
 	e->pad[0] = 0;
 	e->pad[1] = 0;
 	e->pad[2] = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ring_wakeup_flag(&events, sizeof(*e)));
 	return 0;
 }
 

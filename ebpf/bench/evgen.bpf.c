@@ -20,6 +20,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include "tcplat_abi.h"
+#include "ring_wakeup.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -92,7 +93,8 @@ int evgen(struct __sk_buff *skb)
 	e->pad[0] = 0;
 	e->pad[1] = 0;
 	e->pad[2] = 0;
-	bpf_ringbuf_submit(e, 0);
+	/* as tcplat submits, so the drain is measured as it runs */
+	bpf_ringbuf_submit(e, ring_wakeup_flag(&events, sizeof(*e)));
 	stats.emitted++;
 	return TC_ACT_UNSPEC;
 }

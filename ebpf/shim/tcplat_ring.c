@@ -47,8 +47,16 @@ API int tcplat_poll(struct tcplat *t, void *buf, int max_events, int timeout_ms)
 	t->out_full = false;
 
 	n = ring_buffer__consume(t->rb);
-	if (n >= 0 && t->out_count == 0 && timeout_ms != 0)
+	if (n >= 0 && t->out_count == 0 && timeout_ms != 0) {
 		n = ring_buffer__poll(t->rb, timeout_ms);  /* epoll_wait, then consume */
+		/*
+		 * The program submits without a wakeup below its fill mark
+		 * (ring_wakeup.bpf.h), so a wait that timed out may still have
+		 * records behind it: read them now rather than a timeout later.
+		 */
+		if (n == 0)
+			n = ring_buffer__consume(t->rb);
+	}
 	if (n < 0 && !t->out_full) {
 		if (n == -EINTR)
 			return t->out_count;

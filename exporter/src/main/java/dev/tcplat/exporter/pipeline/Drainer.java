@@ -7,7 +7,6 @@ import dev.tcplat.exporter.lifecycle.Threads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns the ring buffer and the matchers: it drains batches until the ring is
- * empty, then waits for more with a timeout that doubles as the matchers' expiry tick. Nothing
+ * empty, then waits for more on a short timer, and expires handshakes on a slower tick. Nothing
  * else touches the matchers, so they need no locks.
  *
  * <p>{@link #close()} joins the thread, so the caller may free the ring (close the probe) right
@@ -26,16 +25,22 @@ public final class Drainer implements AutoCloseable {
 
     /** Records per native call: one JNA downcall per batch instead of per event. */
     public static final int BATCH = 256;
-    private static final int WAIT_MS = 100;
     /**
-     * After a batch that emptied the ring, let events gather this long before reading again.
-     * Reading at once would make a downcall, and a wake-up, for every few events at high rates;
-     * waiting 1 ms keeps batches full from about 256 000 events/s up, while the ring's default
-     * 8 MiB hold over 20 ms of events at 5 M/s. Latency is measured with kernel timestamps, so
-     * the wait only delays when /metrics shows a handshake, by at most a millisecond.
+     * How long a read waits for the ring. The program submits without waking the reader
+     * (ring_wakeup.bpf.h): a wakeup would be a self-interrupt inside the very packet being timed.
+     * So this timer is what reads the ring at ordinary rates, and it bounds how late
+     * {@code /metrics} shows a handshake: by about this long plus one scrape. A burst that fills
+     * a quarter of the ring wakes the read at once, so the timer never has to keep up with a rate.
+     * Between reads events gather, so batches are full at high rates with no pause of our own.
      */
-    private static final long GATHER_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long EXPIRE_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    public static final int READ_EVERY_MS = 20;
+    /** How often handshakes are checked for a timeout; the timeouts are seconds long. */
+    private static final long EXPIRE_EVERY_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Expiry normally waits for a read that empties the ring, so that no answer still in the ring
+     * counts its handshake as timed out. A reader that stays behind this long expires anyway.
+     */
+    private static final long EXPIRE_BEHIND_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventSource source;
     private final EventDecoder decoder;
@@ -76,25 +81,30 @@ public final class Drainer implements AutoCloseable {
     }
 
     private void run() {
-        long nextExpiry = monotonicClock.getAsLong() + EXPIRE_EVERY_NS;
+        long lastExpiry = monotonicClock.getAsLong();
+        long drainedUpTo = lastExpiry;
         try {
             while (running) {
-                int n = source.poll(buffer, BATCH, WAIT_MS);
+                long readStart = monotonicClock.getAsLong();
+                int n = source.poll(buffer, BATCH, READ_EVERY_MS);
                 if (n > 0) {
                     decoder.decode(buffer, n);
                     batches++;
                     events += n;
                     lastEventNanos = monotonicClock.getAsLong();
                     batchSizes.accept(n);
-                    if (n < BATCH) {
-                        LockSupport.parkNanos(GATHER_NS);
-                    }
+                }
+                if (n < BATCH) {
+                    // every event stamped before this read began has now been decoded
+                    drainedUpTo = readStart;
                 }
                 long now = monotonicClock.getAsLong();
-                // Expire on a tick even under constant load, when the wait never times out.
-                if (n == 0 || now - nextExpiry >= 0) {
+                if (drainedUpTo - lastExpiry >= EXPIRE_EVERY_NS) {
+                    decoder.expire(drainedUpTo);
+                    lastExpiry = drainedUpTo;
+                } else if (now - lastExpiry >= EXPIRE_BEHIND_NS) {
                     decoder.expire(now);
-                    nextExpiry = now + EXPIRE_EVERY_NS;
+                    lastExpiry = now;
                 }
             }
         } catch (ProbeException | RuntimeException e) {
